@@ -1,0 +1,91 @@
+"""The audit vocabulary: every action an AccessEvent may record (DESIGN.md §7).
+
+Plain strings in the database (no choices) so a new action needs no migration;
+this list is the documentation of what each means.
+"""
+
+from django.db import models
+
+
+class Action(models.TextChoices):
+    # Sign-in and accounts
+    SIGN_IN = "sign_in", "Signed in (password)"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+    TWO_FACTOR_VERIFIED = "2fa_verified", "Second factor verified"
+    TWO_FACTOR_FAILED = "2fa_failed", "Second factor failed"
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", "Second factor enrolled"
+    TWO_FACTOR_RESET = "2fa_reset", "Second factor reset by an owner"
+    BACKUP_CODE_USED = "backup_code_used", "Backup code used"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+    PASSWORD_RESET = "password_reset", "Password reset by e-mail link"
+    SESSION_EXPIRED = "session_expired", "Session expired"
+    PRACTICE_SWITCHED = "practice_switched", "Practice chosen"
+    MEMBER_INVITED = "member_invited", "Member invited"
+    MEMBER_JOINED = "member_joined", "Invitation accepted"
+    MEMBER_ROLE_CHANGED = "member_role_changed", "Member role changed"
+    MEMBER_DEACTIVATED = "member_deactivated", "Member deactivated"
+    ADMIN_CHANGE = "admin_change", "Change through the Django admin"
+    # Patients
+    PATIENT_LIST_VIEWED = "patient_list_viewed", "Patient list viewed"
+    PATIENT_SEARCHED = "patient_searched", "Patients searched"
+    PATIENT_CREATED = "patient_created", "Patient created"
+    PATIENT_UPDATED = "patient_updated", "Patient updated"
+    PATIENT_VIEWED = "patient_viewed", "Patient record viewed"
+    TIMELINE_VIEWED = "timeline_viewed", "Timeline viewed"
+    VISIT_CREATED = "visit_created", "Visit created"
+    VISIT_UPDATED = "visit_updated", "Visit updated"
+    # Photos
+    PHOTO_UPLOADED = "photo_uploaded", "Photo uploaded"
+    PHOTO_REFUSED = "photo_refused", "Photo refused"
+    PHOTO_VIEWED = "photo_viewed", "Photo viewed"
+    PHOTO_DELETED = "photo_deleted", "Photo deleted"
+    PHOTO_INTEGRITY_FAILED = (
+        "photo_integrity_failed",
+        "Photo failed its integrity check",
+    )
+    PHOTOS_COMPARED = "photos_compared", "Photos compared"
+    ANNOTATION_SAVED = "annotation_saved", "Annotation saved"
+    KEYS_ROTATED = "keys_rotated", "Data keys re-wrapped"
+    # Consent
+    CONSENT_RECORDED = "consent_recorded", "Consent recorded"
+    CONSENT_VIEWED = "consent_viewed", "Consent viewed"
+    CONSENT_DOWNLOADED = "consent_downloaded", "Consent downloaded"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
+    CONSENT_OVERRIDE = "consent_override", "Emergency consent override"
+    # Sharing
+    SHARE_CREATED = "share_created", "Share link created"
+    SHARE_OPENED = "share_opened", "Share link opened"
+    SHARE_REFUSED = "share_refused", "Share link refused"
+    SHARE_REVOKED = "share_revoked", "Share link revoked"
+    SHARE_EXTENDED = "share_extended", "Share link extended"
+    SHARE_LOCKED = "share_locked", "Share link locked"
+    SHARE_PHOTO_VIEWED = "share_photo_viewed", "Shared photo viewed"
+    SHARE_DOWNLOADED = "share_downloaded", "Shared photo downloaded"
+    # Exports, lifecycle and jobs
+    EXPORT_STARTED = "export_started", "Patient export started"
+    EXPORT_DOWNLOADED = "export_downloaded", "Patient export downloaded"
+    AUDIT_VIEWED = "audit_viewed", "Audit log viewed"
+    AUDIT_EXPORTED = "audit_exported", "Audit log exported"
+    AUDIT_CHAIN_BROKEN = "audit_chain_broken", "Audit chain break detected"
+    ALERT_RAISED = "alert_raised", "Alert raised"
+    ERASURE_REQUESTED = "erasure_requested", "Erasure requested"
+    ERASURE_APPROVED = "erasure_approved", "Erasure approved"
+    ERASURE_REJECTED = "erasure_rejected", "Erasure rejected"
+    ERASURE_STEP = "erasure_step", "Erasure step completed"
+    RETENTION_PURGED = "retention_purged", "Retention purge"
+
+
+class Outcome(models.TextChoices):
+    OK = "ok", "OK"
+    DENIED = "denied", "Denied"
+    FAILED = "failed", "Failed"
+
+
+class ActorType(models.TextChoices):
+    MEMBER = "member", "Member"
+    USER = "user", "User without a practice"
+    SHARE_LINK = "share_link", "Share link recipient"
+    SYSTEM = "system", "System job"
+    ANONYMOUS = "anonymous", "Anonymous"

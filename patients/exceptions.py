@@ -1,0 +1,2 @@
+class PatientError(Exception):
+    """A rule about patients or visits was broken; the message tells the user what to do."""

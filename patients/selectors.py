@@ -1,0 +1,43 @@
+"""Reads of patients and visits, always scoped to the member's practice (DESIGN.md §6)."""
+
+from django.db.models import QuerySet
+
+from patients import blind_index
+from patients.models import Patient, Visit
+from pixiodoc.accounts.models import Member
+
+
+def patients_for(*, member: Member) -> QuerySet[Patient]:
+    """The one scoping helper: another practice's patient is never in it (404, S8).
+
+    Blocked records (erasure under way) are left out: every use stops at once.
+    """
+    return Patient.objects.filter(
+        practice_id=member.practice_id, blocked_at__isnull=True
+    )
+
+
+def visits_for(*, member: Member) -> QuerySet[Visit]:
+    return Visit.objects.filter(
+        patient__practice_id=member.practice_id, patient__blocked_at__isnull=True
+    )
+
+
+def search_patients(*, member: Member, query: str) -> QuerySet[Patient]:
+    """Patients whose name tokens, record number or date of birth match every word."""
+    patients = patients_for(member=member)
+    for options in blind_index.query_digests(query):
+        patients = patients.filter(pk__in=blind_index_matches(options))
+    return patients
+
+
+def blind_index_matches(digests: set[str]):
+    from patients.models import IndexTerm
+
+    return IndexTerm.objects.filter(digest__in=digests).values("patient_id")
+
+
+def timeline_visits(*, patient: Patient) -> QuerySet[Visit]:
+    return patient.visits.select_related("clinician__user").order_by(
+        "-visit_on", "-created_at"
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from patients import views
+
+app_name = "patients"
+urlpatterns = [
+    path("", views.patient_list, name="list"),
+    path("new/", views.patient_create, name="create"),
+    path("<uuid:uuid>/", views.patient_timeline, name="timeline"),
+    path("<uuid:uuid>/edit/", views.patient_edit, name="edit"),
+    path("<uuid:uuid>/visits/new/", views.visit_create, name="visit_create"),
+    path("visits/<uuid:uuid>/edit/", views.visit_edit, name="visit_edit"),
+]

@@ -1,0 +1,108 @@
+"""Users sign in by e-mail; a Member is a user's membership of one Practice, with one role."""
+
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        # Superusers are made only by `createsuperuser`, never through the site (issue 2).
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    # Django admin access; owners get it through their membership, not this flag.
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    def __str__(self):
+        return f"user {self.uuid}"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+
+class Practice(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    # Longest lifetime a share link of this practice may have (S22: never over 30).
+    share_link_max_days = models.PositiveSmallIntegerField(default=30)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    share_link_max_days__gte=1, share_link_max_days__lte=30
+                ),
+                name="accounts_practice_share_link_max_days_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Member(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        CLINICIAN = "clinician", "Clinician"
+        ASSISTANT = "assistant", "Assistant"
+        COMPLIANCE = "compliance", "Compliance officer"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="members"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "practice"], name="accounts_member_one_per_practice"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    role__in=["owner", "clinician", "assistant", "compliance"]
+                ),
+                name="accounts_member_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"member {self.uuid} ({self.role})"
+
+    def may(self, action: str) -> bool:
+        from pixiodoc.accounts.permissions import role_may
+
+        return self.is_active and role_may(self.role, action)

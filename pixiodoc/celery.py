@@ -1,0 +1,29 @@
+"""The Celery app. Beat's schedule lists one commented entry per job (DESIGN.md §8)."""
+
+import os
+
+from celery import Celery
+from celery.signals import worker_ready
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pixiodoc.settings")
+
+app = Celery("pixiodoc")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {}
+
+
+@app.task(name="pixiodoc.ping")
+def ping() -> str:
+    """Round trip used by /healthz and the worker test."""
+    return "pong"
+
+
+@worker_ready.connect
+def _announce_ready(**kwargs) -> None:
+    """Tests start a real worker and wait for this file before sending it work."""
+    ready_file = os.environ.get("PIXIODOC_WORKER_READY_FILE")
+    if ready_file:
+        with open(ready_file, "w") as handle:
+            handle.write("ready")

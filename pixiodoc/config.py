@@ -1,0 +1,89 @@
+"""Settings helpers: the embedded key file and the production safety check (S36).
+
+Kept apart from settings.py so they can be tested without reloading settings.
+"""
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+
+from django.core.management.utils import get_random_secret_key
+
+# Names of the secrets production needs besides the database and broker URLs.
+SECRET_NAMES = (
+    "SECRET_KEY",
+    "KEY_ENCRYPTION_KEYS",
+    "FIELD_ENCRYPTION_KEY",
+    "BLIND_INDEX_KEY",
+)
+
+
+def new_key() -> str:
+    """A fresh 256-bit key, url-safe base64 (the format every key variable expects)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def fresh_secrets() -> dict[str, str]:
+    """One value for every secret production needs, ready for an environment file."""
+    return {
+        "SECRET_KEY": get_random_secret_key() + secrets.token_urlsafe(16),
+        "KEY_ENCRYPTION_KEYS": f"1:{new_key()}",
+        "FIELD_ENCRYPTION_KEY": new_key(),
+        "BLIND_INDEX_KEY": new_key(),
+    }
+
+
+def local_secrets(path: Path) -> dict[str, str]:
+    """Read the embedded key file, creating it (mode 0600) on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(fresh_secrets(), handle, indent=2)
+    return json.loads(path.read_text())
+
+
+def parse_key_encryption_keys(value: str) -> dict[int, bytes]:
+    """Parse `1:<key>,2:<key>` into {version: 32-byte key}; raise ValueError if malformed."""
+    keys: dict[int, bytes] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        version, sep, encoded = item.partition(":")
+        if not sep or not version.isdigit():
+            raise ValueError("each entry must be VERSION:KEY")
+        key = base64.urlsafe_b64decode(encoded)
+        if len(key) != 32:
+            raise ValueError(f"key version {version} is not 256 bits")
+        keys[int(version)] = key
+    if not keys:
+        raise ValueError("no key given")
+    return keys
+
+
+def unsafe_settings(values: dict, environ: dict) -> list[str]:
+    """Name every production setting that is missing or unsafe; empty when all is well."""
+    problems = []
+    if values["DEBUG"]:
+        problems.append("DEBUG must be off in production")
+    for name in ("DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", *SECRET_NAMES):
+        if not environ.get(name):
+            problems.append(f"{name} is not set")
+    secret = environ.get("SECRET_KEY", "")
+    if secret and (secret.startswith("django-insecure-") or len(secret) < 50):
+        problems.append(
+            "SECRET_KEY is a default or too short; run manage.py genkey --env"
+        )
+    if environ.get("KEY_ENCRYPTION_KEYS"):
+        try:
+            parse_key_encryption_keys(environ["KEY_ENCRYPTION_KEYS"])
+        except ValueError as exc:
+            problems.append(f"KEY_ENCRYPTION_KEYS is malformed: {exc}")
+    if environ.get("DATABASE_URL", "").startswith("sqlite"):
+        problems.append("DATABASE_URL must point at PostgreSQL in production")
+    storage = environ.get("STORAGE", "filesystem")
+    if storage == "s3" and not environ.get("AWS_STORAGE_BUCKET_NAME"):
+        problems.append("AWS_STORAGE_BUCKET_NAME is not set")
+    if storage not in ("s3", "filesystem"):
+        problems.append("STORAGE must be s3 or filesystem")
+    return problems

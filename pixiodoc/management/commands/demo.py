@@ -1,0 +1,54 @@
+"""`manage.py demo`: the "Demo Clinic" practice, one member per role, synthetic patients.
+
+Idempotent: running it again adds nothing that is already there (DESIGN.md §9).
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from patients.demo import seed_patients
+from pixiodoc.accounts.models import Member, Practice, User
+
+DEMO_PASSWORD = "demo-clinic-photos"
+ROLES = ("owner", "clinician", "assistant", "compliance")
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the Demo Clinic with a member of each role and 40 synthetic patients."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--patients", type=int, default=40)
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        practice, _ = Practice.objects.get_or_create(
+            slug="demo", defaults={"name": "Demo Clinic"}
+        )
+        members = {role: self._member(practice, role) for role in ROLES}
+        clinicians = [members["clinician"], members["owner"]]
+        seed_patients(
+            practice=practice, clinicians=clinicians, count=options["patients"]
+        )
+        self.stdout.write(
+            "Demo Clinic is ready. Sign in at http://127.0.0.1:8000/accounts/login/"
+        )
+        for role, member in members.items():
+            self.stdout.write(f"{role}: {member.user.email}")
+        self.stdout.write(f"password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "The first sign-in of each member sets up its authenticator app."
+        )
+
+    def _member(self, practice, role) -> Member:
+        email = f"{role}@demo.pixiodoc.example"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email, DEMO_PASSWORD, full_name=f"Demo {role.title()}"
+            )
+        member, _ = Member.objects.get_or_create(
+            user=user, practice=practice, defaults={"role": role}
+        )
+        return member

@@ -1,0 +1,188 @@
+"""Shared pytest fixtures (loaded by `-p pixiodoc.testing`): one member per role, an outsider.
+
+Also the real-service fixtures: a Celery worker process, and the rule that CI
+fails on any skipped test (a skip there hides a missing service).
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+# Models are imported inside functions: pytest loads this plugin before Django is set up.
+PASSWORD = "correct horse battery staple"
+ROLES = ("owner", "clinician", "assistant", "compliance")
+
+
+def make_practice(name="Test Clinic", slug="test"):
+    from pixiodoc.accounts.models import Practice
+
+    return Practice.objects.create(name=name, slug=slug)
+
+
+def make_member(practice, role: str, email: str | None = None):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from pixiodoc.accounts.models import Member, User
+
+    user = User.objects.create_user(
+        email or f"{role}@{practice.slug}.example",
+        PASSWORD,
+        full_name=f"{role.title()} Tester",
+    )
+    TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+    return Member.objects.create(user=user, practice=practice, role=role)
+
+
+def sign_in(client, member):
+    """Sign the member in with both factors done and their practice chosen."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from pixiodoc.accounts.middleware import PRACTICE_SESSION_KEY
+
+    client.force_login(member.user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = member.user.totpdevice_set.first().persistent_id
+    session[PRACTICE_SESSION_KEY] = str(member.practice.uuid)
+    session.save()
+    return client
+
+
+@pytest.fixture
+def practice(db):
+    return make_practice()
+
+
+@pytest.fixture
+def other_practice(db):
+    return make_practice(name="Elsewhere Clinic", slug="elsewhere")
+
+
+@pytest.fixture
+def owner(practice):
+    return make_member(practice, "owner")
+
+
+@pytest.fixture
+def clinician(practice):
+    return make_member(practice, "clinician")
+
+
+@pytest.fixture
+def assistant(practice):
+    return make_member(practice, "assistant")
+
+
+@pytest.fixture
+def compliance(practice):
+    return make_member(practice, "compliance")
+
+
+@pytest.fixture
+def outsider(other_practice):
+    """A clinician of another practice: everything of ours is a 404 to them (S8)."""
+    return make_member(other_practice, "clinician")
+
+
+@pytest.fixture
+def members(owner, clinician, assistant, compliance):
+    return {
+        "owner": owner,
+        "clinician": clinician,
+        "assistant": assistant,
+        "compliance": compliance,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(member) -> a test client signed in as that member."""
+    from django.test import Client
+
+    def signed_in(member):
+        return sign_in(Client(), member)
+
+    return signed_in
+
+
+# --- real services -----------------------------------------------------------------
+
+
+def real_services() -> bool:
+    return bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real `celery worker` process on the configured broker and the test database.
+
+    Tests using it must use `transactional_db`: the worker sees only committed rows.
+    """
+    from django.db import connection
+
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "pixiodoc.settings"
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        )
+    ready = Path(settings.VAR_DIR) / f"worker-ready-{os.getpid()}"
+    ready.unlink(missing_ok=True)
+    env["PIXIODOC_WORKER_READY_FILE"] = str(ready)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "pixiodoc",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+            f"--hostname=test-{os.getpid()}@%h",
+        ],
+        env=env,
+        cwd=Path(settings.BASE_DIR),
+    )
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        if process.poll() is not None:
+            raise RuntimeError("the Celery worker exited while starting")
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the Celery worker did not start within 60 s")
+        time.sleep(0.1)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    ready.unlink(missing_ok=True)
+
+
+# --- CI: no skips ------------------------------------------------------------------
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With PIXIODOC_FORBID_SKIPS set (CI), any skipped test fails the run."""
+    if not os.environ.get("PIXIODOC_FORBID_SKIPS"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and session.exitstatus == 0:
+        reporter.write_line(
+            f"FAILED: {len(skipped)} test(s) skipped; CI requires every service.",
+            red=True,
+        )
+        session.exitstatus = 1

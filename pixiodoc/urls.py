@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pixiodoc import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/", include("pixiodoc.accounts.urls")),
+    path("patients/", include("patients.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "pixiodoc.views.error_403"
+handler404 = "pixiodoc.views.error_404"
+handler500 = "pixiodoc.views.error_500"
