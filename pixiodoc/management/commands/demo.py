@@ -9,7 +9,8 @@ from django.db import transaction
 from patients.demo import seed_patients
 from pixiodoc.accounts.models import Member, Practice, User
 
-DEMO_PASSWORD = "demo-clinic-photos"
+# Synthetic demo accounts only; production never runs the demo.
+DEMO_PASSWORD = "demo-clinic-photos"  # noqa: S105
 ROLES = ("owner", "clinician", "assistant", "compliance")
 
 
