@@ -69,7 +69,9 @@ def record_event(
         event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     with transaction.atomic():
         _link(event)
-    logger.debug("audit %s %s %s", event.action, event.object_uuid or "-", event.outcome)
+    logger.debug(
+        "audit %s %s %s", event.action, event.object_uuid or "-", event.outcome
+    )
     return event
 
 
