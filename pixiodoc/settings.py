@@ -315,5 +315,7 @@ LOGGING = {
             "level": "ERROR",
             "propagate": False,
         },
+        # axes logs every sign-in at INFO with masked fields: noise, and never useful.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,0 +1,117 @@
+"""What every URL pattern requires (S8): the table the generated URL walk checks.
+
+Every named URL pattern in the resolver must have one line in `URLS`; the walk in
+test_url_walk.py fails for any pattern missing here and tells you to add it.
+See docs/security.md. A line says who may reach the URL:
+
+- `public()`            anyone, signed in or not (sign-in pages, /healthz, share pages)
+- `signed_in()`         any member of the practice, whatever their role
+- `may("action")`       members whose role has `action` in pixiodoc/accounts/permissions.py
+- `sign_in_step()`      a step of signing in: needs a password session, not a member
+- `admin()`             the Django admin: practice owners only
+
+Options: `post=True` for POST-only views (the walk then POSTs without data);
+`kwargs={"uuid": "patient"}` fills each URL argument from an object made by
+`OBJECTS[kind](members)` in the member's own practice (another practice's → 404):
+the argument's value is the object's attribute of the same name (`uuid`), or the
+maker's return value itself when it returns a string (a share token, say);
+`query="a=b"` adds a query string the view needs.
+
+GET must never change data (S10): the walk compares every table before and after
+its GETs, except the tables in `READ_SIDE_EFFECTS`, which reads are meant to write.
+"""
+
+from dataclasses import dataclass, field
+
+PUBLIC, SIGNED_IN, MAY, SIGN_IN_STEP, ADMIN = (
+    "public",
+    "signed_in",
+    "may",
+    "sign_in_step",
+    "admin",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    action: str | None = None
+    post: bool = False
+    kwargs: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+
+
+def public(**options) -> Rule:
+    return Rule(PUBLIC, **options)
+
+
+def signed_in(**options) -> Rule:
+    return Rule(SIGNED_IN, **options)
+
+
+def may(action: str, **options) -> Rule:
+    return Rule(MAY, action, **options)
+
+
+def sign_in_step(**options) -> Rule:
+    return Rule(SIGN_IN_STEP, **options)
+
+
+def admin(**options) -> Rule:
+    return Rule(ADMIN, **options)
+
+
+# URL name (namespaced as in `reverse`) -> rule. Keep it sorted by app; one line each.
+URLS: dict[str, Rule] = {
+    # pixiodoc
+    "home": signed_in(),
+    "healthz": public(),
+    # accounts
+    "accounts:login": public(),
+    "accounts:two_factor": sign_in_step(),
+    "accounts:choose_practice": sign_in_step(),
+    "accounts:logout": sign_in_step(post=True),
+    # patients
+    "patients:list": may("view_patients"),
+    "patients:create": may("edit_patients"),
+    "patients:timeline": may("view_patients", kwargs={"uuid": "patient"}),
+    "patients:edit": may("edit_patients", kwargs={"uuid": "patient"}),
+    "patients:visit_create": may("edit_patients", kwargs={"uuid": "patient"}),
+    "patients:visit_edit": may("edit_patients", kwargs={"uuid": "visit"}),
+}
+
+# Every URL of the Django admin (names starting "admin:") follows `ADMIN_RULE`.
+ADMIN_RULE = admin()
+ADMIN_PUBLIC = {"admin:login", "admin:logout"}
+
+
+def _patient(members):
+    from patients.tests.factories import make_patient
+
+    return make_patient(actor=members["owner"])
+
+
+def _visit(members):
+    from patients.tests.factories import make_patient, make_visit
+
+    owner = members["owner"]
+    return make_visit(actor=owner, patient=make_patient(actor=owner))
+
+
+# Object kind -> maker(members of one practice by role) -> an object with the URL's
+# argument as attribute (`uuid` unless the kwarg is named otherwise).
+OBJECTS = {
+    "patient": _patient,
+    "visit": _visit,
+}
+
+# Tables a GET may write: reads of PHI are audited (S26), sessions are touched.
+READ_SIDE_EFFECTS = {
+    "audit.AccessEvent",
+    "audit.ChainHead",
+    "sessions.Session",
+    "axes.AccessLog",
+    "axes.AccessAttempt",
+    "axes.AccessFailureLog",
+    "axes.AccessAttemptExpiration",
+}
