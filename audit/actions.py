@@ -61,6 +61,7 @@ class Action(models.TextChoices):
     SHARE_REVOKED = "share_revoked", "Share link revoked"
     SHARE_EXTENDED = "share_extended", "Share link extended"
     SHARE_LOCKED = "share_locked", "Share link locked"
+    SHARE_PASSCODE_CHANGED = "share_passcode_changed", "Share link passcode changed"
     SHARE_PHOTO_VIEWED = "share_photo_viewed", "Shared photo viewed"
     SHARE_DOWNLOADED = "share_downloaded", "Shared photo downloaded"
     # Exports, lifecycle and jobs

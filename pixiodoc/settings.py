@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pixiodoc.accounts",
     "audit",
     "patients",
+    "sharing",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +122,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file-backed test database lets a real Celery worker process share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # IMMEDIATE: a transaction takes the write lock at BEGIN, so concurrent
+    # writers queue (busy timeout) instead of deadlocking on a lock upgrade.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

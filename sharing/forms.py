@@ -1,0 +1,19 @@
+"""Forms of the sharing app: the recipient's passcode, the sender's new link."""
+
+from django import forms
+
+
+class PasscodeForm(forms.Form):
+    passcode = forms.CharField(
+        label="Passcode",
+        max_length=40,
+        help_text="The sender gave it to you separately, by phone or another message.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )

@@ -1,0 +1,25 @@
+"""Reads of share links, scoped to the member's practice (DESIGN.md §6)."""
+
+from django.db.models import QuerySet
+
+from audit.models import AccessEvent
+from pixiodoc.accounts.models import Member
+from sharing.models import ShareLink
+
+
+def share_links_for(*, member: Member) -> QuerySet[ShareLink]:
+    """The one scoping helper: another practice's link is never in it (404, S8).
+
+    Clinicians and owners see the links of their practice; compliance officers
+    see them too so they can revoke any (DESIGN.md §6).
+    """
+    return ShareLink.objects.filter(practice_id=member.practice_id).select_related(
+        "patient", "created_by__user", "revoked_by__user"
+    )
+
+
+def link_history(*, link: ShareLink) -> QuerySet[AccessEvent]:
+    """Everything the link's recipients did, as the audit log recorded it."""
+    return AccessEvent.objects.filter(
+        practice_id=link.practice_id, actor_uuid=link.uuid
+    ).order_by("-created_at", "-seq")

@@ -1,0 +1,27 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from patients.tests.factories import make_patient
+from sharing import tokens
+from sharing.models import ShareLink
+from sharing.passcodes import hash_passcode
+
+
+def make_link(*, actor, patient=None, passcode=None, days=7, **fields):
+    """A link straight in the database -> (link, token). Services are tested apart."""
+    token = tokens.new_token()
+    now = timezone.now()
+    link = ShareLink.objects.create(
+        practice=actor.practice,
+        patient=patient or make_patient(actor=actor),
+        created_by=actor,
+        recipient_name=fields.pop("recipient_name", "Dr Second Opinion"),
+        recipient_email=fields.pop("recipient_email", "colleague@example.org"),
+        token_hash=tokens.token_hash(token),
+        passcode_hash=hash_passcode(passcode) if passcode else "",
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        **fields,
+    )
+    return link, token
