@@ -99,14 +99,19 @@ def current_grant(*, link: ShareLink, request) -> Grant | None:
 
 
 def open_link(*, token: str, request) -> tuple[ShareLink, Grant | None]:
-    """GET of the share page: the link and the session's grant or a new open.
+    """GET of the share page: the link and the session's grant, if it has one.
 
-    The grant is None when the link asks for a passcode first.
+    A GET never counts an open (S10): mail scanners and link previews fetch
+    links before people do, and must not use up an open limit. Without a grant
+    the page offers a button (or the passcode form) that POSTs to start_session.
     """
     link = find_link(token=token, request=request)
     if reason := closed_reason(link):
         refuse(reason=reason, link=link, request=request)
-    if grant := current_grant(link=link, request=request):
+    grant = current_grant(link=link, request=request)
+    if grant is None and link.is_exhausted:
+        refuse(reason=Reason.EXHAUSTED, link=link, request=request)
+    if grant is not None:
         with transaction.atomic():
             _record(
                 action=Action.SHARE_OPENED,
@@ -114,26 +119,23 @@ def open_link(*, token: str, request) -> tuple[ShareLink, Grant | None]:
                 request=request,
                 details={"access": grant.access_uuid, "new_open": False},
             )
-        return link, grant
-    if link.has_passcode:
-        return link, None
-    return link, _grant_new_open(link=link, request=request)
+    return link, grant
 
 
-def submit_passcode(*, token: str, passcode: str, request) -> Grant:
-    """POST of the passcode page. A wrong one counts towards the lock (5) and the address."""
+def start_session(*, token: str, passcode: str, request) -> Grant:
+    """POST of the share page: one open, after the passcode when the link has one.
+
+    A wrong passcode counts towards the link's lock (5) and the address's throttle.
+    """
     link = find_link(token=token, request=request)
     if reason := closed_reason(link):
         refuse(reason=reason, link=link, request=request)
-    if not link.has_passcode:
-        # Nothing to check: the page never asked. Treat it like an open.
-        return current_grant(link=link, request=request) or _grant_new_open(
-            link=link, request=request
-        )
-    if passcode_matches(passcode, link.passcode_hash):
-        return _grant_new_open(link=link, request=request)
-    _count_wrong_passcode(link=link, request=request)
-    raise LinkUnavailable(Reason.WRONG_PASSCODE, link)
+    if link.has_passcode and not passcode_matches(passcode, link.passcode_hash):
+        _count_wrong_passcode(link=link, request=request)
+        raise LinkUnavailable(Reason.WRONG_PASSCODE, link)
+    if not link.has_passcode and (grant := current_grant(link=link, request=request)):
+        return grant  # a second press of the button is not a second open
+    return _grant_new_open(link=link, request=request)
 
 
 def authorise(*, token: str, request) -> Grant:

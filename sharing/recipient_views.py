@@ -12,17 +12,17 @@ from sharing.responses import recipient_view
 @require_http_methods(["GET", "POST"])
 def share_page(request, token):
     if request.method == "POST":
-        form = PasscodeForm(request.POST)
-        passcode = form.data.get("passcode", "")
+        passcode = str(request.POST.get("passcode", ""))
         # A wrong passcode raises LinkUnavailable: the neutral page, like every refusal.
-        access.submit_passcode(token=token, passcode=str(passcode), request=request)
+        access.start_session(token=token, passcode=passcode, request=request)
         return redirect("sharing:open", token=token)
     link, grant = access.open_link(token=token, request=request)
     if grant is None:
+        template = (
+            "sharing/passcode.html" if link.has_passcode else "sharing/landing.html"
+        )
         return render(
-            request,
-            "sharing/passcode.html",
-            {"form": PasscodeForm(), "practice": link.practice},
+            request, template, {"form": PasscodeForm(), "practice": link.practice}
         )
     return render(request, "sharing/share.html", share_context(grant))
 

@@ -21,7 +21,7 @@ def open_all_at_once(token: str) -> list[int]:
         try:
             client = Client()
             start.wait()
-            status = client.get(f"/s/{token}/").status_code
+            status = client.post(f"/s/{token}/").status_code
             with lock:
                 statuses.append(status)
         finally:
@@ -44,7 +44,7 @@ def test_twenty_simultaneous_opens_of_a_three_open_link_let_exactly_three_throug
 
     statuses = open_all_at_once(token)
 
-    assert sorted(statuses) == [200] * 3 + [404] * 17
+    assert sorted(statuses) == [302] * 3 + [404] * 17
     link.refresh_from_db()
     assert link.opens == 3
     assert ShareAccess.objects.filter(link=link).count() == 3

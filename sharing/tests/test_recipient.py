@@ -18,6 +18,13 @@ def url(token):
     return f"/s/{token}/"
 
 
+def opened(token, client=None):
+    """Press "Open the photographs" (a POST: a GET never counts an open), then look."""
+    client = client or Client()
+    assert client.post(url(token)).status_code == 302
+    return client
+
+
 def refusals(link=None):
     events = AccessEvent.objects.filter(action="share_refused")
     if link is not None:
@@ -36,7 +43,7 @@ def test_every_kind_of_refusal_looks_the_same(clinician):
     revoked_link, revoked = make_link(actor=clinician)
     revoke_share_link(actor=clinician, link=revoked_link)
     _, exhausted = make_link(actor=clinician, open_limit=1)
-    Client().get(url(exhausted))
+    opened(exhausted)
     locked_link, locked = make_link(actor=clinician, passcode=PASSCODE)
     ShareLink.objects.filter(pk=locked_link.pk).update(locked_at=timezone.now())
     _, guarded = make_link(actor=clinician, passcode=PASSCODE)
@@ -77,7 +84,7 @@ def test_the_audit_records_the_true_reason(clinician):
 # S23
 def test_an_erasure_request_closes_the_link_at_once(clinician):
     link, token = make_link(actor=clinician)
-    client = Client()
+    client = opened(token)
     assert client.get(url(token)).status_code == 200
     link.patient.blocked_at = timezone.now()
     link.patient.save(update_fields=["blocked_at"])
@@ -108,7 +115,7 @@ def test_share_pages_send_privacy_headers(clinician, kind):
 
 def test_an_open_link_shows_the_practice_and_message(clinician):
     _, token = make_link(actor=clinician, message="Please look at the lesion.")
-    response = Client().get(url(token))
+    response = opened(token).get(url(token))
     assert response.status_code == 200
     assert clinician.practice.name in response.content.decode()
     assert "Please look at the lesion." in response.content.decode()
@@ -116,10 +123,10 @@ def test_an_open_link_shows_the_practice_and_message(clinician):
 
 def test_name_and_birth_date_are_hidden_unless_the_sender_ticked_it(clinician):
     link, token = make_link(actor=clinician)
-    body = Client().get(url(token)).content.decode()
+    body = opened(token).get(url(token)).content.decode()
     assert "Lovelace" not in body and "1980" not in body
     _, token = make_link(actor=clinician, patient=link.patient, include_identity=True)
-    body = Client().get(url(token)).content.decode()
+    body = opened(token).get(url(token)).content.decode()
     assert "Ada Lovelace" in body and "1980" in body
 
 
@@ -204,7 +211,7 @@ def test_unknown_tokens_from_one_address_are_throttled(clinician):
     response = client.get(url(token))
     assert response.status_code == 429
     assert "Wait 15 minutes" in response.content.decode()
-    assert "no-referrer" == response["Referrer-Policy"]
+    assert response["Referrer-Policy"] == "no-referrer"
     # Another address is not affected.
     assert Client(REMOTE_ADDR="203.0.113.10").get(url(token)).status_code == 200
 
@@ -261,8 +268,7 @@ def test_old_failures_stop_counting(clinician, time_machine):
 
 def test_every_open_is_audited_with_the_link_as_actor(clinician):
     link, token = make_link(actor=clinician)
-    client = Client()
-    client.get(url(token))
+    client = opened(token)
     client.get(url(token))
     opens = AccessEvent.objects.filter(action="share_opened", actor_uuid=link.uuid)
     assert [e.details["new_open"] for e in opens.order_by("seq")] == [True, False]
@@ -274,8 +280,22 @@ def test_every_open_is_audited_with_the_link_as_actor(clinician):
 
 def test_a_session_that_opened_the_link_survives_the_open_limit(clinician):
     link, token = make_link(actor=clinician, open_limit=1)
-    first = Client()
-    assert first.get(url(token)).status_code == 200
+    first = opened(token)
+    assert Client().post(url(token)).status_code == 404
     assert Client().get(url(token)).status_code == 404
     assert first.get(url(token)).status_code == 200
-    assert refusals(link).get().reason == "exhausted"
+    assert list(refusals(link).values_list("reason", flat=True)) == ["exhausted"] * 2
+
+
+# S10
+def test_looking_at_a_link_does_not_use_up_an_open(clinician):
+    link, token = make_link(actor=clinician, open_limit=1, message="secret words")
+    for _ in range(3):  # a mail scanner, a link preview, the recipient
+        body = Client().get(url(token)).content.decode()
+        assert "Open the photographs" in body and "secret words" not in body
+    link.refresh_from_db()
+    assert link.opens == 0
+    client = opened(token)
+    assert "secret words" in client.get(url(token)).content.decode()
+    link.refresh_from_db()
+    assert link.opens == 1

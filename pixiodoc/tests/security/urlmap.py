@@ -78,6 +78,8 @@ URLS: dict[str, Rule] = {
     "patients:edit": may("edit_patients", kwargs={"uuid": "patient"}),
     "patients:visit_create": may("edit_patients", kwargs={"uuid": "patient"}),
     "patients:visit_edit": may("edit_patients", kwargs={"uuid": "visit"}),
+    # sharing
+    "sharing:open": public(kwargs={"token": "share_token"}),
 }
 
 # Every URL of the Django admin (names starting "admin:") follows `ADMIN_RULE`.
@@ -98,11 +100,18 @@ def _visit(members):
     return make_visit(actor=owner, patient=make_patient(actor=owner))
 
 
+def _share_token(members):
+    from sharing.tests.factories import make_link
+
+    return make_link(actor=members["clinician"])[1]
+
+
 # Object kind -> maker(members of one practice by role) -> an object with the URL's
 # argument as attribute (`uuid` unless the kwarg is named otherwise).
 OBJECTS = {
     "patient": _patient,
     "visit": _visit,
+    "share_token": _share_token,
 }
 
 # Tables a GET may write: reads of PHI are audited (S26), sessions are touched.
