@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pixiodoc.accounts",
     "audit",
     "patients",
+    "consent",
     "sharing",
 ]
 

@@ -1,0 +1,386 @@
+"""Changes to consent: templates, signing, withdrawal, emergency overrides (S30).
+
+Each service is atomic, keyword-only, takes the acting Member and records its
+audit event inside its transaction. Nothing here names imaging or sharing: they
+ask `consent.checks` and register `consent.hooks`.
+"""
+
+import hashlib
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.actions import Action
+from audit.services import record_event
+from consent.defaults import DEFAULT_TEMPLATES
+from consent.exceptions import ConsentError
+from consent.hooks import run_withdrawal_hooks
+from consent.models import (
+    PURPOSE_CODES,
+    Consent,
+    ConsentAnswer,
+    ConsentDocument,
+    ConsentOverride,
+    ConsentSettings,
+    ConsentTemplate,
+    Purpose,
+    Withdrawal,
+)
+from consent.signature import check_signature
+from pixiodoc import blobs
+from pixiodoc.accounts.models import Member, Practice
+
+# How long an emergency override lets capture go ahead before consent is recorded.
+OVERRIDE_HOURS = 24
+OVERRIDE_ROLES = ("owner", "clinician")
+SIGNATURE_LABEL = "consent-signature"
+
+
+def _same_practice(actor: Member, patient) -> None:
+    if patient.practice_id != actor.practice_id:
+        raise ConsentError("This patient belongs to another practice.")
+    if patient.blocked_at is not None:
+        raise ConsentError(
+            "This patient's record is blocked while an erasure is under way."
+        )
+
+
+# --- templates ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_default_templates(*, practice: Practice) -> list[ConsentTemplate]:
+    """Seed the four default forms for a practice that has none (idempotent)."""
+    if ConsentTemplate.objects.filter(practice=practice).exists():
+        return []
+    made = []
+    for spec in DEFAULT_TEMPLATES:
+        template = ConsentTemplate(practice=practice, **spec)
+        template.full_clean()
+        template.save()
+        made.append(template)
+    return made
+
+
+@transaction.atomic
+def create_template(
+    *, actor: Member, title: str, body: str, purposes: list[str]
+) -> ConsentTemplate:
+    template = ConsentTemplate(
+        practice=actor.practice,
+        title=title,
+        body=body,
+        purposes=_ordered(purposes),
+        created_by=actor,
+    )
+    template.full_clean()
+    template.save()
+    record_event(
+        action=Action.ADMIN_CHANGE,
+        actor=actor,
+        target=template,
+        details={"change": "consent_template_created", "version": 1},
+    )
+    return template
+
+
+@transaction.atomic
+def revise_template(
+    *, actor: Member, template: ConsentTemplate, title: str, body: str, purposes
+) -> ConsentTemplate:
+    """Editing makes a new version; consents already signed keep pointing at theirs."""
+    if template.practice_id != actor.practice_id:
+        raise ConsentError("This form belongs to another practice.")
+    current = (
+        ConsentTemplate.objects.select_for_update()
+        .filter(family=template.family, is_current=True)
+        .first()
+    )
+    if current is None or current.pk != template.pk:
+        raise ConsentError(
+            "Someone saved a newer version of this form. Open it again and "
+            "make your change there."
+        )
+    ConsentTemplate.objects.filter(pk=current.pk).update(is_current=False)
+    revised = ConsentTemplate(
+        practice=current.practice,
+        family=current.family,
+        version=current.version + 1,
+        title=title,
+        body=body,
+        purposes=_ordered(purposes),
+        created_by=actor,
+    )
+    revised.full_clean()
+    revised.save()
+    record_event(
+        action=Action.ADMIN_CHANGE,
+        actor=actor,
+        target=revised,
+        details={"change": "consent_template_revised", "version": revised.version},
+    )
+    return revised
+
+
+def _ordered(purposes) -> list[str]:
+    chosen = set(purposes)
+    return [p for p in PURPOSE_CODES if p in chosen] or list(purposes)
+
+
+# --- signing -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    actor: Member,
+    patient,
+    template: ConsentTemplate | None,
+    answers: dict[str, bool | None],
+    signature_png: bytes,
+    signer_name: str = "",
+    signer_relation: str = "",
+    by_representative: bool = False,
+    request=None,
+) -> Consent:
+    """Store a signed consent: answers purpose by purpose, the encrypted signature,
+    the witness (`actor`), and queue its PDF copy. Nothing is assumed (S30)."""
+    _same_practice(actor, patient)
+    if template is None:
+        raise ConsentError("Choose the consent form to sign.")
+    if template.practice_id != actor.practice_id:
+        raise ConsentError("This consent form belongs to another practice.")
+    if not template.is_current:
+        raise ConsentError(
+            "This form has been revised since it was opened. Start again with the "
+            "current version."
+        )
+    asked = list(template.purposes)
+    given = {p: v for p, v in answers.items() if v is not None}
+    if set(given) - set(asked):
+        raise ConsentError("Answer only the questions on this form.")
+    if not given:
+        raise ConsentError("Answer yes or no for every question on the form.")
+    missing = [p for p in asked if p not in given]
+    if missing:
+        labels = dict(Purpose.choices)
+        raise ConsentError(
+            "Answer yes or no for every question; still open: "
+            + ", ".join(labels[p] for p in missing)
+            + "."
+        )
+    if by_representative:
+        if not signer_name.strip() or not signer_relation.strip():
+            raise ConsentError(
+                "A representative signing for the patient must give their name and "
+                "their relation to the patient."
+            )
+    else:
+        signer_name, signer_relation = patient.full_name, ""
+    check_signature(signature_png)
+
+    consent = Consent(
+        patient=patient,
+        template=template,
+        signed_at=timezone.now(),
+        signed_by_representative=by_representative,
+        signer_name=signer_name.strip(),
+        signer_relation=signer_relation.strip(),
+        witness=actor,
+        signature_sha256=hashlib.sha256(signature_png).hexdigest(),
+    )
+    consent.signature_blob = blobs.save_blob(
+        patient, obj=consent.uuid, label=SIGNATURE_LABEL, plaintext=signature_png
+    )
+    # The blob is written before the row; if saving fails, remove it again.
+    try:
+        consent.full_clean()
+        consent.save()
+        ConsentAnswer.objects.bulk_create(
+            ConsentAnswer(consent=consent, purpose=p, granted=bool(given[p]))
+            for p in asked
+        )
+        ConsentDocument.objects.create(consent=consent)
+        record_event(
+            action=Action.CONSENT_RECORDED,
+            actor=actor,
+            request=request,
+            target=consent,
+            patient=patient,
+            details={
+                "template": str(template.uuid),
+                "version": template.version,
+                "granted": [p for p in asked if given[p]],
+                "refused": [p for p in asked if not given[p]],
+                "representative": by_representative,
+            },
+        )
+    except Exception:
+        blobs.delete_blob(consent.signature_blob)
+        raise
+    _enqueue_pdf(consent)
+    return consent
+
+
+def _enqueue_pdf(consent: Consent) -> None:
+    from consent import tasks  # services import tasks: no cycle
+
+    uuid = str(consent.uuid)
+    transaction.on_commit(lambda: tasks.render_consent_pdf.delay(uuid))
+
+
+def signature_png(consent: Consent) -> bytes:
+    return blobs.read_blob(
+        consent.patient,
+        obj=consent.uuid,
+        label=SIGNATURE_LABEL,
+        name=consent.signature_blob,
+    )
+
+
+# --- withdrawal --------------------------------------------------------------------
+
+
+@transaction.atomic
+def withdraw_consent(
+    *,
+    actor: Member,
+    patient,
+    purpose: str,
+    withdrawn_on: date | None = None,
+    reason: str = "",
+    request=None,
+) -> Withdrawal:
+    """Withdraw a granted purpose, effective at once; runs the withdrawal hooks."""
+    from consent.checks import has_consent
+
+    _same_practice(actor, patient)
+    if purpose not in PURPOSE_CODES:
+        raise ConsentError("Choose what the patient withdraws consent to.")
+    # Serialise withdrawals of one patient so two clicks make one withdrawal.
+    type(patient).objects.select_for_update().filter(pk=patient.pk).first()
+    now = timezone.now()
+    today = timezone.localdate(now)
+    withdrawn_on = withdrawn_on or today
+    if withdrawn_on > today:
+        raise ConsentError("The withdrawal date cannot be in the future.")
+    if not has_consent(patient, purpose, now):
+        raise ConsentError(
+            f"There is no consent to {Purpose(purpose).label.lower()} to withdraw."
+        )
+    answer = (
+        ConsentAnswer.objects.filter(
+            consent__patient=patient, purpose=purpose, consent__signed_at__lte=now
+        )
+        .select_related("consent")
+        .order_by("-consent__signed_at", "-consent_id")
+        .first()
+    )
+    consent = answer.consent
+    if withdrawn_on < timezone.localdate(consent.signed_at):
+        raise ConsentError(
+            "The withdrawal date cannot be before the consent was signed "
+            f"({timezone.localdate(consent.signed_at):%d %b %Y})."
+        )
+    # A date in the past counts from the start of that day (never before signing).
+    effective_at = now
+    if withdrawn_on < today:
+        start = timezone.make_aware(datetime.combine(withdrawn_on, time.min))
+        effective_at = max(start, consent.signed_at)
+    withdrawal = Withdrawal.objects.create(
+        patient=patient,
+        purpose=purpose,
+        consent=consent,
+        withdrawn_on=withdrawn_on,
+        effective_at=effective_at,
+        reason=reason.strip(),
+        recorded_by=actor,
+    )
+    effects = run_withdrawal_hooks(withdrawal=withdrawal, actor=actor)
+    if effects:
+        withdrawal.effects = effects
+        withdrawal.save(update_fields=["effects"])
+    record_event(
+        action=Action.CONSENT_WITHDRAWN,
+        actor=actor,
+        request=request,
+        target=withdrawal,
+        patient=patient,
+        details={
+            "purpose": purpose,
+            "consent": str(consent.uuid),
+            "effects": len(effects),
+        },
+    )
+    return withdrawal
+
+
+# --- emergency override ------------------------------------------------------------
+
+
+def override_enabled(practice: Practice) -> bool:
+    return ConsentSettings.objects.filter(
+        practice=practice, emergency_override_enabled=True
+    ).exists()
+
+
+@transaction.atomic
+def set_override_enabled(
+    *, actor: Member, enabled: bool, request=None
+) -> ConsentSettings:
+    if not actor.may("manage_practice"):
+        raise ConsentError("Only an owner can change the emergency override setting.")
+    settings_row, _ = ConsentSettings.objects.select_for_update().get_or_create(
+        practice=actor.practice
+    )
+    settings_row.emergency_override_enabled = enabled
+    settings_row.save()
+    record_event(
+        action=Action.ADMIN_CHANGE,
+        actor=actor,
+        request=request,
+        target=None,
+        details={"change": "consent_override_enabled", "enabled": enabled},
+    )
+    return settings_row
+
+
+@transaction.atomic
+def start_override(
+    *, actor: Member, patient, reason: str, request=None
+) -> ConsentOverride:
+    """A clinician captures before consent, with a stated reason (audited, flagged)."""
+    _same_practice(actor, patient)
+    if actor.role not in OVERRIDE_ROLES:
+        raise ConsentError(
+            "Only a clinician can start an emergency override. Ask a clinician."
+        )
+    if not override_enabled(actor.practice):
+        raise ConsentError(
+            "Emergency override is turned off for this practice. Record consent "
+            "first, or ask an owner to allow overrides in the consent settings."
+        )
+    if len(reason.strip()) < 10:
+        raise ConsentError(
+            "State why photos must be taken before consent can be recorded "
+            "(at least a short sentence)."
+        )
+    now = timezone.now()
+    override = ConsentOverride.objects.create(
+        patient=patient,
+        member=actor,
+        reason=reason.strip(),
+        created_at=now,
+        expires_at=now + timedelta(hours=OVERRIDE_HOURS),
+    )
+    # The reason is free text (may hold PHI): it stays encrypted on the row (S27).
+    record_event(
+        action=Action.CONSENT_OVERRIDE,
+        actor=actor,
+        request=request,
+        target=override,
+        patient=patient,
+        details={"expires_at": override.expires_at.isoformat()},
+    )
+    return override

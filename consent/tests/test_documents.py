@@ -1,0 +1,87 @@
+"""The PDF copy: rendered, encrypted, retried when rendering fails (S30, S16)."""
+
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from pypdf import PdfReader
+
+from consent import documents
+from consent.documents import PdfRenderError, make_pdf, pdf_bytes
+from consent.exceptions import ConsentError
+from consent.models import Consent
+from consent.tasks import render_consent_pdf
+from consent.tests.factories import make_consent
+from patients.tests.factories import make_patient
+
+
+@pytest.fixture
+def consent(clinician):
+    patient = make_patient(actor=clinician, given_name="Ada", family_name="Lovelace")
+    return make_consent(
+        patient=patient,
+        witness=clinician,
+        granted=["treatment", "second_opinion"],
+        refused=["publication"],
+    )
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_pdf_names_granted_and_refused_purposes(consent):
+    document = make_pdf(consent_uuid=consent.uuid)
+    assert document.status == "ready" and document.attempts == 1
+    text = pdf_text(pdf_bytes(consent))
+    assert "Granted: Treatment documentation; Second-opinion sharing" in text
+    assert "Refused: Publication" in text
+    assert "Ada Lovelace" in text
+
+
+# S16: stored encrypted
+def test_pdf_is_stored_encrypted(consent):
+    document = make_pdf(consent_uuid=consent.uuid)
+    with default_storage.open(document.pdf_blob, "rb") as handle:
+        assert b"%PDF" not in handle.read()
+
+
+def test_making_the_pdf_twice_keeps_the_first(consent):
+    first = make_pdf(consent_uuid=consent.uuid)
+    again = make_pdf(consent_uuid=consent.uuid)
+    assert again.pdf_blob == first.pdf_blob and again.attempts == 1
+
+
+def test_pdf_not_ready_says_so(consent):
+    with pytest.raises(ConsentError, match="being prepared"):
+        pdf_bytes(consent)
+
+
+def test_a_failed_render_keeps_the_consent_and_retries(consent, monkeypatch):
+    real = documents.render_pdf
+    failures = iter([True, True])
+
+    def flaky(c):
+        if next(failures, False):
+            raise PdfRenderError("forced")
+        return real(c)
+
+    monkeypatch.setattr(documents, "render_pdf", flaky)
+    # Celery runs retries in-process with apply(); the third attempt succeeds.
+    result = render_consent_pdf.apply(args=[str(consent.uuid)])
+    assert result.get() == "ready"
+    consent.document.refresh_from_db()
+    assert consent.document.attempts == 3 and consent.document.status == "ready"
+    assert Consent.objects.filter(pk=consent.pk).exists()
+
+
+def test_a_render_that_keeps_failing_leaves_the_consent_recorded(consent, monkeypatch):
+    def broken(c):
+        raise PdfRenderError("forced")
+
+    monkeypatch.setattr(documents, "render_pdf", broken)
+    with pytest.raises(PdfRenderError):
+        make_pdf(consent_uuid=consent.uuid)
+    consent.document.refresh_from_db()
+    assert consent.document.status == "failed" and consent.document.attempts == 1
+    assert Consent.objects.filter(pk=consent.pk).exists()
