@@ -62,6 +62,8 @@ class Action(models.TextChoices):
     SHARE_EXTENDED = "share_extended", "Share link extended"
     SHARE_LOCKED = "share_locked", "Share link locked"
     SHARE_PASSCODE_CHANGED = "share_passcode_changed", "Share link passcode changed"
+    SHARE_LINKS_VIEWED = "share_links_viewed", "Shared links viewed by a member"
+    SHARE_DELETED = "share_deleted", "Closed share link deleted by the cleanup job"
     SHARE_PHOTO_VIEWED = "share_photo_viewed", "Shared photo viewed"
     SHARE_DOWNLOADED = "share_downloaded", "Shared photo downloaded"
     # Exports, lifecycle and jobs

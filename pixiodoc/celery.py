@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pixiodoc.settings")
@@ -11,7 +12,13 @@ app = Celery("pixiodoc")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Share links closed over 30 days ago lose their data (recipient, message).
+    "sharing-delete-closed-links": {
+        "task": "sharing.delete_closed_links",
+        "schedule": crontab(hour=3, minute=20),
+    },
+}
 
 
 @app.task(name="pixiodoc.ping")

@@ -17,3 +17,11 @@ class PasscodeForm(forms.Form):
             }
         ),
     )
+
+
+class ExtendForm(forms.Form):
+    expires_on = forms.DateField(
+        label="New expiry date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The link stays open until the end of this day (UTC).",
+    )

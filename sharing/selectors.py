@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from audit.actions import Action
 from audit.models import AccessEvent
 from pixiodoc.accounts.models import Member
 from sharing.models import ShareLink
@@ -18,8 +19,19 @@ def share_links_for(*, member: Member) -> QuerySet[ShareLink]:
     )
 
 
-def link_history(*, link: ShareLink) -> QuerySet[AccessEvent]:
-    """Everything the link's recipients did, as the audit log recorded it."""
-    return AccessEvent.objects.filter(
-        practice_id=link.practice_id, actor_uuid=link.uuid
-    ).order_by("-created_at", "-seq")
+def link_history(*, link: ShareLink, limit: int = 500) -> list[AccessEvent]:
+    """Everything the link's recipients did, as the audit log recorded it, newest first."""
+    events = list(
+        AccessEvent.objects.filter(
+            practice_id=link.practice_id, actor_uuid=link.uuid
+        ).order_by("-created_at", "-seq")[:limit]
+    )
+    labels = dict(Action.choices)
+    for event in events:
+        event.action_label = labels.get(event.action, event.action)
+    return events
+
+
+def link_photos(*, link: ShareLink) -> list:
+    """The photos a link shares (none until imaging's Photo is linked)."""
+    return []

@@ -7,15 +7,19 @@ out on commit.
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from audit.actions import Action
+from audit.actions import Action, ActorType
 from audit.services import record_event
 from pixiodoc.accounts.models import Member
 from sharing.exceptions import ShareLinkError
 from sharing.models import ABSOLUTE_MAX_DAYS, ShareLink
 from sharing.passcodes import hash_passcode, new_passcode
+from sharing.throttle import forget_old_failures
+
+# Closed links keep their data this long for the sender's "Shared links" page.
+KEEP_CLOSED_LINKS = timedelta(days=30)
 
 
 def max_days_for(practice) -> int:
@@ -23,9 +27,13 @@ def max_days_for(practice) -> int:
     return max(1, min(practice.share_link_max_days, ABSOLUTE_MAX_DAYS))
 
 
+def latest_expiry(*, link: ShareLink):
+    """The latest a link may be extended to: the practice maximum from its creation."""
+    return link.created_at + timedelta(days=max_days_for(link.practice))
+
+
 def _check_lifetime(*, link: ShareLink, expires_at) -> None:
-    limit = link.created_at + timedelta(days=max_days_for(link.practice))
-    if expires_at > limit:
+    if expires_at > latest_expiry(link=link):
         raise ShareLinkError(
             f"A link can last at most {max_days_for(link.practice)} days from when it "
             "was created. Choose an earlier date."
@@ -118,3 +126,31 @@ def change_passcode(
         patient=link.patient.uuid,
     )
     return link, passcode
+
+
+def delete_closed_links(*, now=None) -> int:
+    """Delete links closed (expired, revoked or locked) more than 30 days ago.
+
+    The recipient's name, address and the message go with the row; the audit
+    events stay (they name the link by uuid only). Idempotent: safe to run twice.
+    """
+    cutoff = (now or timezone.now()) - KEEP_CLOSED_LINKS
+    closed = (
+        Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff) | Q(locked_at__lt=cutoff)
+    )
+    deleted = 0
+    for link in ShareLink.objects.filter(closed).select_related("practice", "patient")[
+        :1000
+    ]:
+        with transaction.atomic():
+            record_event(
+                action=Action.SHARE_DELETED,
+                actor_type=ActorType.SYSTEM,
+                practice=link.practice,
+                target=link,
+                patient=link.patient.uuid,
+            )
+            link.delete()
+        deleted += 1
+    forget_old_failures()
+    return deleted

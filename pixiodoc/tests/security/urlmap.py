@@ -80,6 +80,11 @@ URLS: dict[str, Rule] = {
     "patients:visit_edit": may("edit_patients", kwargs={"uuid": "visit"}),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
+    "sharing:list": may("revoke_share"),
+    "sharing:detail": may("revoke_share", kwargs={"uuid": "share_link"}),
+    "sharing:revoke": may("revoke_share", post=True, kwargs={"uuid": "share_link"}),
+    "sharing:extend": may("create_share", post=True, kwargs={"uuid": "share_link"}),
+    "sharing:passcode": may("create_share", post=True, kwargs={"uuid": "share_link"}),
 }
 
 # Every URL of the Django admin (names starting "admin:") follows `ADMIN_RULE`.
@@ -106,12 +111,19 @@ def _share_token(members):
     return make_link(actor=members["clinician"])[1]
 
 
+def _share_link(members):
+    from sharing.tests.factories import make_link
+
+    return make_link(actor=members["clinician"], passcode="ABCD23EFGH")[0]
+
+
 # Object kind -> maker(members of one practice by role) -> an object with the URL's
 # argument as attribute (`uuid` unless the kwarg is named otherwise).
 OBJECTS = {
     "patient": _patient,
     "visit": _visit,
     "share_token": _share_token,
+    "share_link": _share_link,
 }
 
 # Tables a GET may write: reads of PHI are audited (S26), sessions are touched.
