@@ -6,10 +6,12 @@ ask `consent.checks` and register `consent.hooks`.
 """
 
 import hashlib
+import logging
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from audit.actions import Action
 from audit.services import record_event
@@ -30,6 +32,8 @@ from consent.models import (
 from consent.signature import check_signature
 from pixiodoc import blobs
 from pixiodoc.accounts.models import Member, Practice
+
+logger = logging.getLogger(__name__)
 
 # How long an emergency override lets capture go ahead before consent is recorded.
 OVERRIDE_HOURS = 24
@@ -224,10 +228,21 @@ def record_consent(
 
 
 def _enqueue_pdf(consent: Consent) -> None:
+    uuid = str(consent.uuid)
+    transaction.on_commit(lambda: queue_pdf(uuid))
+
+
+def queue_pdf(consent_uuid: str) -> None:
+    """Send the PDF task; with the broker down the document stays pending and the
+    beat job `requeue_consent_pdfs` sends it again later (nothing is lost)."""
     from consent import tasks  # services import tasks: no cycle
 
-    uuid = str(consent.uuid)
-    transaction.on_commit(lambda: tasks.render_consent_pdf.delay(uuid))
+    try:
+        tasks.render_consent_pdf.delay(consent_uuid)
+    except KombuError:
+        logger.warning(
+            "consent PDF for %s not queued: broker unavailable", consent_uuid
+        )
 
 
 def signature_png(consent: Consent) -> bytes:

@@ -1,6 +1,12 @@
 """Consent jobs: the PDF copy of a signed consent, retried until it renders."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
+
+# A document still not ready this long after its last attempt is queued again.
+STALE_AFTER = timedelta(minutes=10)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=10, default_retry_delay=30)
@@ -15,3 +21,18 @@ def render_consent_pdf(self, consent_uuid: str) -> str:
             exc=exc, countdown=min(3600, 30 * 2**self.request.retries)
         ) from exc
     return document.status
+
+
+@shared_task(acks_late=True)
+def requeue_consent_pdfs() -> int:
+    """Queue every PDF copy that is still missing (idempotent: make_pdf keeps one)."""
+    from consent.models import ConsentDocument
+    from consent.services import queue_pdf
+
+    stale = ConsentDocument.objects.exclude(status=ConsentDocument.Status.READY).filter(
+        updated_at__lt=timezone.now() - STALE_AFTER
+    )
+    uuids = [str(u) for u in stale.values_list("consent__uuid", flat=True)]
+    for uuid in uuids:
+        queue_pdf(uuid)
+    return len(uuids)

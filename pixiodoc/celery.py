@@ -18,6 +18,11 @@ app.conf.beat_schedule = {
         "task": "sharing.delete_closed_links",
         "schedule": crontab(hour=3, minute=20),
     },
+    # Consent PDFs not made yet (a broker outage, retries used up): queue them again.
+    "consent-requeue-pdfs": {
+        "task": "consent.tasks.requeue_consent_pdfs",
+        "schedule": 15 * 60,
+    },
 }
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("pixiodoc.accounts.urls")),
     path("patients/", include("patients.urls")),
+    path("consent/", include("consent.urls")),
     path("admin/", admin.site.urls),
     path("", include("sharing.urls")),
 ]

@@ -85,3 +85,43 @@ def test_a_render_that_keeps_failing_leaves_the_consent_recorded(consent, monkey
     consent.document.refresh_from_db()
     assert consent.document.status == "failed" and consent.document.attempts == 1
     assert Consent.objects.filter(pk=consent.pk).exists()
+
+
+def test_on_commit_queues_the_pdf(
+    clinician, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(render_consent_pdf, "delay", sent.append)
+    patient = make_patient(actor=clinician)
+    with django_capture_on_commit_callbacks(execute=True):
+        consent = make_consent(
+            patient=patient, witness=clinician, granted=["treatment"]
+        )
+    assert sent == [str(consent.uuid)]
+
+
+# DESIGN §8: a stopped broker loses nothing
+def test_a_stopped_broker_leaves_the_pdf_for_the_sweep(consent, monkeypatch):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from consent.services import queue_pdf
+    from consent.tasks import requeue_consent_pdfs
+
+    def down(uuid):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(render_consent_pdf, "delay", down)
+    queue_pdf(str(consent.uuid))  # logged, not raised
+    sent = []
+    monkeypatch.setattr(render_consent_pdf, "delay", sent.append)
+    assert requeue_consent_pdfs() == 0  # too recent: its task may still be running
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert requeue_consent_pdfs() == 1
+    assert sent == [str(consent.uuid)]
+    make_pdf(consent_uuid=consent.uuid)
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert requeue_consent_pdfs() == 0

@@ -6,6 +6,7 @@ Idempotent: running it again adds nothing that is already there (DESIGN.md §9).
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from consent.demo import seed_consents
 from patients.demo import seed_patients
 from pixiodoc.accounts.models import Member, Practice, User
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         seed_patients(
             practice=practice, clinicians=clinicians, count=options["patients"]
         )
+        seed_consents(practice=practice, witness=members["clinician"])
         self.stdout.write(
             "Demo Clinic is ready. Sign in at http://127.0.0.1:8000/accounts/login/"
         )

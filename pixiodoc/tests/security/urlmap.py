@@ -78,6 +78,24 @@ URLS: dict[str, Rule] = {
     "patients:edit": may("edit_patients", kwargs={"uuid": "patient"}),
     "patients:visit_create": may("edit_patients", kwargs={"uuid": "patient"}),
     "patients:visit_edit": may("edit_patients", kwargs={"uuid": "visit"}),
+    # consent
+    "consent:start": may("edit_patients", kwargs={"uuid": "patient"}),
+    "consent:add_defaults": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
+    "consent:withdraw": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
+    "consent:override": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
+    "consent:kiosk": may("edit_patients"),
+    "consent:kiosk_leave": may("edit_patients"),
+    "consent:templates": may("manage_practice"),
+    "consent:template_defaults": may("manage_practice", post=True),
+    "consent:template_new": may("manage_practice"),
+    "consent:template_edit": may(
+        "manage_practice", kwargs={"uuid": "consent_template"}
+    ),
+    "consent:override_setting": may("manage_practice", post=True),
+    "consent:detail": may("view_patients", kwargs={"uuid": "consent"}),
+    "consent:print": may("view_patients", kwargs={"uuid": "consent"}),
+    "consent:pdf": may("view_patients", kwargs={"uuid": "consent"}),
+    "consent:email": may("edit_patients", post=True, kwargs={"uuid": "consent"}),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
     "sharing:list": may("revoke_share"),
@@ -105,6 +123,23 @@ def _visit(members):
     return make_visit(actor=owner, patient=make_patient(actor=owner))
 
 
+def _consent(members):
+    from consent.tests.factories import make_consent
+    from patients.tests.factories import make_patient
+
+    clinician = members["clinician"]
+    patient = make_patient(actor=clinician)
+    return make_consent(
+        patient=patient, witness=clinician, granted=["treatment"], refused=["teaching"]
+    )
+
+
+def _consent_template(members):
+    from consent.tests.factories import make_template
+
+    return make_template(practice=members["owner"].practice)
+
+
 def _share_token(members):
     from sharing.tests.factories import make_link
 
@@ -124,6 +159,8 @@ OBJECTS = {
     "visit": _visit,
     "share_token": _share_token,
     "share_link": _share_link,
+    "consent": _consent,
+    "consent_template": _consent_template,
 }
 
 # Tables a GET may write: reads of PHI are audited (S26), sessions are touched.

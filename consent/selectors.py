@@ -1,0 +1,31 @@
+"""Reads of consent data, always scoped to the member's practice (S8)."""
+
+from django.db.models import QuerySet
+
+from consent.models import Consent, ConsentTemplate
+from pixiodoc.accounts.models import Member
+
+
+def consents_for(*, member: Member) -> QuerySet[Consent]:
+    """The one scoping helper: another practice's consent is never in it (404)."""
+    return Consent.objects.filter(
+        patient__practice_id=member.practice_id, patient__blocked_at__isnull=True
+    )
+
+
+def templates_for(*, member: Member) -> QuerySet[ConsentTemplate]:
+    return ConsentTemplate.objects.filter(practice_id=member.practice_id)
+
+
+def current_templates(*, member: Member) -> QuerySet[ConsentTemplate]:
+    return templates_for(member=member).filter(is_current=True).order_by("title")
+
+
+def consent_history(*, patient) -> list[Consent]:
+    """A patient's consents, newest first, with answers, template and witness (4 queries)."""
+    return list(
+        Consent.objects.filter(patient=patient)
+        .select_related("template", "witness__user", "document")
+        .prefetch_related("answers", "withdrawals")
+        .order_by("-signed_at", "-id")
+    )

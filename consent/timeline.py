@@ -1,0 +1,33 @@
+"""The consent section of a patient's timeline (registered in ConsentConfig.ready)."""
+
+from consent.checks import open_override, purpose_states
+from consent.forms import OverrideForm, WithdrawForm
+from consent.models import Purpose
+from consent.selectors import consent_history
+from consent.services import override_enabled
+
+
+def timeline_context(member, patient, visits) -> dict:
+    """The "patient" section of the timeline: state at a glance, history, actions."""
+    history = consent_history(patient=patient)
+    labels = dict(Purpose.choices)
+    return {
+        "states": purpose_states(patient),
+        "history": [
+            {
+                "consent": c,
+                "granted": [labels[a.purpose] for a in c.answers.all() if a.granted],
+                "refused": [
+                    labels[a.purpose] for a in c.answers.all() if not a.granted
+                ],
+                "withdrawn": [labels[w.purpose] for w in c.withdrawals.all()],
+            }
+            for c in history
+        ],
+        "override": open_override(patient),
+        "override_allowed": member.role in ("owner", "clinician")
+        and override_enabled(member.practice),
+        "withdraw_form": WithdrawForm(),
+        "override_form": OverrideForm(),
+        "patient": patient,
+    }

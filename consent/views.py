@@ -1,0 +1,456 @@
+"""Consent pages: record on a tablet, view, download, print, e-mail, withdraw, override.
+
+There is deliberately no edit view for a signed consent (S30).
+"""
+
+import base64
+
+from django.contrib import messages
+from django.core.mail import EmailMessage
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.actions import Action
+from audit.services import record_event
+from consent import documents, kiosk, markup
+from consent.exceptions import ConsentError
+from consent.forms import (
+    ConsentForm,
+    OverrideForm,
+    OverrideSettingForm,
+    StartForm,
+    TemplateForm,
+    UnlockForm,
+    WithdrawForm,
+)
+from consent.models import ConsentSettings, Purpose
+from consent.selectors import consents_for, current_templates, templates_for
+from consent.services import (
+    create_template,
+    ensure_default_templates,
+    record_consent,
+    revise_template,
+    set_override_enabled,
+    signature_png,
+    start_override,
+    withdraw_consent,
+)
+from consent.signature import decode_data_url
+from patients.selectors import patients_for
+from pixiodoc.accounts.decorators import member_may
+
+
+def _posted(request):
+    """The POST data on a POST (even an empty one: errors must show), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _patient(request, uuid):
+    return get_object_or_404(patients_for(member=request.member), uuid=uuid)
+
+
+def _consent(request, uuid):
+    return get_object_or_404(
+        consents_for(member=request.member).select_related(
+            "patient", "template", "witness__user"
+        ),
+        uuid=uuid,
+    )
+
+
+def _back_to(patient):
+    return redirect(
+        reverse("patients:timeline", kwargs={"uuid": patient.uuid}) + "#consent"
+    )
+
+
+# --- recording on a tablet ---------------------------------------------------------
+
+
+@member_may("edit_patients")
+def start(request, uuid):
+    """Staff choose the form; starting locks this session to the kiosk page."""
+    patient = _patient(request, uuid)
+    form = StartForm(_posted(request), practice=request.member.practice)
+    if request.method == "POST" and form.is_valid():
+        kiosk.lock(request, patient=patient, template=form.cleaned_data["template"])
+        return redirect("consent:kiosk")
+    return render(
+        request,
+        "consent/start.html",
+        {
+            "patient": patient,
+            "form": form,
+            "has_templates": form.fields["template"].queryset.exists(),
+        },
+    )
+
+
+@require_POST
+@member_may("edit_patients")
+def add_default_templates(request, uuid):
+    patient = _patient(request, uuid)
+    if ensure_default_templates(practice=request.member.practice):
+        messages.success(request, "The four default consent forms were added.")
+    return redirect("consent:start", uuid=patient.uuid)
+
+
+def _kiosk_objects(request):
+    """The patient and template of this session's kiosk, or None when none is open."""
+    state = kiosk.state(request)
+    if not state or state.get("member") != str(request.member.uuid):
+        return None, None
+    patient = patients_for(member=request.member).filter(uuid=state["patient"]).first()
+    template = (
+        templates_for(member=request.member).filter(uuid=state["template"]).first()
+    )
+    return patient, template
+
+
+@member_may("edit_patients")
+def kiosk_form(request):
+    """The patient-facing form: the wording, one yes/no per purpose, the signature pad."""
+    patient, template = _kiosk_objects(request)
+    if patient is None:
+        kiosk.unlock(request)
+        messages.error(request, "Start recording consent from the patient's page.")
+        return redirect("patients:list")
+    if template is None or not template.is_current:
+        # The form was removed or revised meanwhile: staff choose again.
+        form = None
+        error = (
+            "This consent form is no longer available. Ask a member of staff to "
+            "choose the form again."
+        )
+        return render(
+            request,
+            "consent/kiosk.html",
+            {"patient": patient, "template": template, "form": form, "error": error},
+        )
+    form = ConsentForm(_posted(request), template=template)
+    if request.method == "POST" and form.is_valid():
+        if not kiosk.staff_confirms(request, form.cleaned_data["witness_secret"]):
+            if not request.user.is_authenticated:
+                return redirect("accounts:login")
+            form.add_error(
+                "witness_secret",
+                "That password or code is not right. Staff: try again.",
+            )
+        else:
+            data = form.cleaned_data
+            try:
+                consent = record_consent(
+                    actor=request.member,
+                    patient=patient,
+                    template=template,
+                    answers=data["answers"],
+                    signature_png=decode_data_url(data["signature"]),
+                    signer_name=data["signer_name"],
+                    signer_relation=data["signer_relation"],
+                    by_representative=data["signer"] == "representative",
+                    request=request,
+                )
+            except ConsentError as exc:
+                form.add_error(None, str(exc))
+            else:
+                kiosk.unlock(request)
+                messages.success(request, "Consent recorded. Thank you.")
+                return redirect("consent:detail", uuid=consent.uuid)
+    return render(
+        request,
+        "consent/kiosk.html",
+        {
+            "patient": patient,
+            "template": template,
+            "body": markup.render(template.body),
+            "form": form,
+        },
+    )
+
+
+@member_may("edit_patients")
+def kiosk_leave(request):
+    """Leave the kiosk without recording: staff re-enter their password or code."""
+    state = kiosk.state(request)
+    if not state:
+        return redirect("patients:list")
+    form = UnlockForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        if kiosk.staff_confirms(request, form.cleaned_data["witness_secret"]):
+            patient, _ = _kiosk_objects(request)
+            kiosk.unlock(request)
+            messages.info(request, "Consent was not recorded.")
+            return _back_to(patient) if patient else redirect("patients:list")
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        form.add_error("witness_secret", "That password or code is not right.")
+    return render(request, "consent/kiosk_leave.html", {"form": form})
+
+
+# --- one consent ---------------------------------------------------------------------
+
+
+@require_GET
+@member_may("view_patients")
+def detail(request, uuid):
+    consent = _consent(request, uuid)
+    record_event(
+        action=Action.CONSENT_VIEWED,
+        actor=request.member,
+        request=request,
+        target=consent,
+        patient=consent.patient,
+    )
+    return render(request, "consent/detail.html", _consent_context(consent))
+
+
+def _consent_context(consent) -> dict:
+    labels = dict(Purpose.choices)
+    document = documents.ConsentDocument.objects.filter(consent=consent).first()
+    return {
+        "consent": consent,
+        "patient": consent.patient,
+        "template": consent.template,
+        "body": markup.render(consent.template.body),
+        "answers": [(labels[a.purpose], a.granted) for a in consent.answers.all()],
+        "withdrawals": list(consent.withdrawals.all()),
+        "signature_url": "data:image/png;base64,"
+        + base64.b64encode(signature_png(consent)).decode(),
+        "document": document,
+    }
+
+
+@require_GET
+@member_may("view_patients")
+def print_view(request, uuid):
+    consent = _consent(request, uuid)
+    record_event(
+        action=Action.CONSENT_VIEWED,
+        actor=request.member,
+        request=request,
+        target=consent,
+        patient=consent.patient,
+        details={"via": "print"},
+    )
+    return render(request, "consent/print.html", _consent_context(consent))
+
+
+@require_GET
+@member_may("view_patients")
+def pdf(request, uuid):
+    consent = _consent(request, uuid)
+    try:
+        data = documents.pdf_bytes(consent)
+    except ConsentError as exc:
+        messages.error(request, str(exc))
+        return redirect("consent:detail", uuid=consent.uuid)
+    record_event(
+        action=Action.CONSENT_DOWNLOADED,
+        actor=request.member,
+        request=request,
+        target=consent,
+        patient=consent.patient,
+        details={"via": "download"},
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="consent-{consent.uuid}.pdf"'
+    )
+    return response
+
+
+@require_POST
+@member_may("edit_patients")
+def email(request, uuid):
+    """E-mail the PDF copy to the patient's own address (console back-end by default)."""
+    consent = _consent(request, uuid)
+    address = consent.patient.email
+    if not address:
+        messages.error(
+            request,
+            "This patient has no e-mail address. Add one under Edit details, or "
+            "print the copy instead.",
+        )
+        return redirect("consent:detail", uuid=consent.uuid)
+    try:
+        data = documents.pdf_bytes(consent)
+    except ConsentError as exc:
+        messages.error(request, str(exc))
+        return redirect("consent:detail", uuid=consent.uuid)
+    message = EmailMessage(
+        subject="Your copy of your consent form",
+        body=(
+            "Attached is a copy of the consent form you signed at "
+            f"{request.member.practice.name}.\n\nYou can withdraw any consent at "
+            "any time by telling a member of staff.\n"
+        ),
+        to=[address],
+    )
+    message.attach(f"consent-{consent.uuid}.pdf", data, "application/pdf")
+    message.send()
+    record_event(
+        action=Action.CONSENT_DOWNLOADED,
+        actor=request.member,
+        request=request,
+        target=consent,
+        patient=consent.patient,
+        details={"via": "email"},
+    )
+    messages.success(request, "The copy was e-mailed to the patient.")
+    return redirect("consent:detail", uuid=consent.uuid)
+
+
+# --- withdrawal and override ---------------------------------------------------------
+
+
+@require_POST
+@member_may("edit_patients")
+def withdraw(request, uuid):
+    patient = _patient(request, uuid)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to(patient)
+    try:
+        withdrawal = withdraw_consent(
+            actor=request.member,
+            patient=patient,
+            purpose=form.cleaned_data["purpose"],
+            withdrawn_on=form.cleaned_data["withdrawn_on"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except ConsentError as exc:
+        messages.error(request, str(exc))
+    else:
+        label = Purpose(withdrawal.purpose).label
+        messages.success(request, f"Consent to {label.lower()} withdrawn.")
+        for effect in withdrawal.effects:
+            messages.info(request, effect)
+    return _back_to(patient)
+
+
+@require_POST
+@member_may("edit_patients")
+def override(request, uuid):
+    patient = _patient(request, uuid)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
+        return _back_to(patient)
+    try:
+        start_override(
+            actor=request.member,
+            patient=patient,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except ConsentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.warning(
+            request,
+            "Emergency override started: photos may be taken now. Record the "
+            "patient's consent as soon as possible.",
+        )
+    return _back_to(patient)
+
+
+# --- the practice's forms (owners) ---------------------------------------------------
+
+
+@member_may("manage_practice")
+def template_list(request):
+    settings_row = ConsentSettings.objects.filter(
+        practice=request.member.practice
+    ).first()
+    setting_form = OverrideSettingForm(
+        initial={
+            "emergency_override_enabled": bool(
+                settings_row and settings_row.emergency_override_enabled
+            )
+        }
+    )
+    return render(
+        request,
+        "consent/templates.html",
+        {
+            "templates": current_templates(member=request.member),
+            "setting_form": setting_form,
+        },
+    )
+
+
+@require_POST
+@member_may("manage_practice")
+def template_defaults(request):
+    if ensure_default_templates(practice=request.member.practice):
+        messages.success(request, "The four default consent forms were added.")
+    else:
+        messages.info(request, "The practice already has consent forms.")
+    return redirect("consent:templates")
+
+
+@require_POST
+@member_may("manage_practice")
+def override_setting(request):
+    form = OverrideSettingForm(request.POST)
+    form.is_valid()
+    enabled = form.cleaned_data.get("emergency_override_enabled", False)
+    set_override_enabled(actor=request.member, enabled=enabled, request=request)
+    messages.success(
+        request,
+        "Emergency override is now allowed."
+        if enabled
+        else "Emergency override is now turned off.",
+    )
+    return redirect("consent:templates")
+
+
+@member_may("manage_practice")
+def template_new(request):
+    form = TemplateForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            create_template(actor=request.member, **form.cleaned_data)
+        except ConsentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Consent form added.")
+            return redirect("consent:templates")
+    return render(request, "consent/template_form.html", {"form": form})
+
+
+@member_may("manage_practice")
+def template_edit(request, uuid):
+    """Editing saves a new version; signed consents keep the version they signed."""
+    template = get_object_or_404(
+        templates_for(member=request.member), uuid=uuid, is_current=True
+    )
+    form = TemplateForm(
+        _posted(request),
+        initial={
+            "title": template.title,
+            "body": template.body,
+            "purposes": template.purposes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            revised = revise_template(
+                actor=request.member, template=template, **form.cleaned_data
+            )
+        except ConsentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Saved as version {revised.version}.")
+            return redirect("consent:templates")
+    return render(
+        request,
+        "consent/template_form.html",
+        {"form": form, "template": template, "preview": markup.render(template.body)},
+    )
