@@ -95,7 +95,11 @@ def open_override(patient) -> ConsentOverride | None:
 
     It is flagged on the timeline until consent is recorded, even once expired.
     """
-    override = ConsentOverride.objects.filter(patient=patient).first()
+    override = (
+        ConsentOverride.objects.filter(patient=patient)
+        .select_related("member__user")
+        .first()
+    )
     if override is None:
         return None
     answered_since = ConsentAnswer.objects.filter(

@@ -1,5 +1,7 @@
 """The consent section of a patient's timeline (registered in ConsentConfig.ready)."""
 
+from django.utils import timezone
+
 from consent.checks import open_override, purpose_states
 from consent.forms import OverrideForm, WithdrawForm
 from consent.models import Purpose
@@ -10,6 +12,7 @@ from consent.services import override_enabled
 def timeline_context(member, patient, visits) -> dict:
     """The "patient" section of the timeline: state at a glance, history, actions."""
     history = consent_history(patient=patient)
+    override = open_override(patient)
     labels = dict(Purpose.choices)
     return {
         "states": purpose_states(patient),
@@ -24,7 +27,10 @@ def timeline_context(member, patient, visits) -> dict:
             }
             for c in history
         ],
-        "override": open_override(patient),
+        "override": override,
+        "override_active": override is not None
+        and override.expires_at > timezone.now()
+        and not patient.is_blocked,
         "override_allowed": member.role in ("owner", "clinician")
         and override_enabled(member.practice),
         "withdraw_form": WithdrawForm(),

@@ -472,3 +472,28 @@ def test_form_wording_is_escaped(client_for, owner, practice, patient, assistant
     assert "<strong>Read</strong>" in html
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert '<a href="https://x">' not in html
+
+
+def test_an_expired_override_stays_flagged_until_consent(
+    client_for, clinician, owner, patient
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from consent.services import start_override
+
+    set_override_enabled(actor=owner, enabled=True)
+    start_override(actor=clinician, patient=patient, reason="Severe burns, theatre now")
+    url = reverse("patients:timeline", kwargs={"uuid": patient.uuid})
+    html = client_for(clinician).get(url).content.decode()
+    assert "Photos may be taken without consent until" in html
+    assert "Start emergency override" not in html
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        html = client_for(clinician).get(url).content.decode()
+        assert "The override has expired" in html
+        assert "Start emergency override" in html
+        make_consent(patient=patient, witness=clinician, granted=["treatment"])
+        html = client_for(clinician).get(url).content.decode()
+        assert "Emergency override</strong>" not in html
