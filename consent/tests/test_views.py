@@ -497,3 +497,15 @@ def test_an_expired_override_stays_flagged_until_consent(
         make_consent(patient=patient, witness=clinician, granted=["treatment"])
         html = client_for(clinician).get(url).content.decode()
         assert "Emergency override</strong>" not in html
+
+
+def test_staff_may_witness_with_their_authenticator_code(kiosk_client, assistant):
+    from django_otp.oath import totp
+
+    device = assistant.user.totpdevice_set.get()
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    response = kiosk_client.post(
+        reverse("consent:kiosk"), good_post(witness_secret=code)
+    )
+    assert response.status_code == 302
+    assert Consent.objects.get().witness == assistant
