@@ -26,6 +26,7 @@ from sharing.passcodes import passcode_matches
 logger = logging.getLogger(__name__)
 
 GRANTS_SESSION_KEY = "share_grants"
+SECOND_OPINION = "second_opinion"
 Reason = ShareLink.Reason
 
 
@@ -51,9 +52,18 @@ def closed_reason(link: ShareLink) -> str | None:
 
 
 def patient_closed_reason(link: ShareLink) -> str | None:
-    """Rules owned by other apps, checked where the data is used (DESIGN.md §1)."""
+    """Rules owned by other apps, checked where the data is used (DESIGN.md §1).
+
+    Asked at every request, never cached: a withdrawal or an erasure request
+    closes the patient's links at once, without consent or patients knowing
+    that sharing exists.
+    """
+    from consent.checks import has_consent
+
     if link.patient.blocked_at is not None:
         return Reason.BLOCKED
+    if not has_consent(link.patient, SECOND_OPINION):
+        return Reason.NO_CONSENT
     return None
 
 
@@ -233,7 +243,7 @@ def _count_wrong_passcode(*, link: ShareLink, request) -> None:
 
 
 def record_link_event(
-    *, action: str, grant: Grant, request, target=None, details=None
+    *, action: str, grant: Grant, request, target=None, outcome=Outcome.OK, details=None
 ) -> None:
     """An audited action inside a granted session (image view, download)."""
     with transaction.atomic():
@@ -242,6 +252,7 @@ def record_link_event(
             link=grant.link,
             request=request,
             target=target,
+            outcome=outcome,
             details={"access": grant.access_uuid, **(details or {})},
         )
 

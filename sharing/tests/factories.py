@@ -8,13 +8,26 @@ from sharing.models import ShareLink
 from sharing.passcodes import hash_passcode
 
 
-def make_link(*, actor, patient=None, passcode=None, days=7, **fields):
-    """A link straight in the database -> (link, token). Services are tested apart."""
+def grant_second_opinion(*, patient, witness):
+    from consent.tests.factories import make_consent
+
+    return make_consent(patient=patient, witness=witness, granted=["second_opinion"])
+
+
+def make_link(*, actor, patient=None, passcode=None, days=7, consent=True, **fields):
+    """A link straight in the database -> (link, token). Services are tested apart.
+
+    The patient has second-opinion consent unless `consent=False`.
+    """
+    if patient is None:
+        patient = make_patient(actor=actor)
+        if consent:
+            grant_second_opinion(patient=patient, witness=actor)
     token = tokens.new_token()
     now = timezone.now()
     link = ShareLink.objects.create(
         practice=actor.practice,
-        patient=patient or make_patient(actor=actor),
+        patient=patient,
         created_by=actor,
         recipient_name=fields.pop("recipient_name", "Dr Second Opinion"),
         recipient_email=fields.pop("recipient_email", "colleague@example.org"),

@@ -92,6 +92,26 @@ def test_an_erasure_request_closes_the_link_at_once(clinician):
     assert refusals(link).get().reason == "blocked"
 
 
+# S30
+def test_withdrawing_second_opinion_consent_closes_the_link_at_once(clinician):
+    from consent.services import withdraw_consent
+
+    link, token = make_link(actor=clinician)
+    client = opened(token)
+    assert client.get(url(token)).status_code == 200
+    withdraw_consent(actor=clinician, patient=link.patient, purpose="second_opinion")
+    assert client.get(url(token)).status_code == 404
+    assert Client().post(url(token)).status_code == 404
+    assert set(refusals(link).values_list("reason", flat=True)) == {"no_consent"}
+
+
+# S30
+def test_a_patient_without_second_opinion_consent_cannot_be_opened(clinician):
+    link, token = make_link(actor=clinician, consent=False)
+    assert Client().get(url(token)).status_code == 404
+    assert refusals(link).get().reason == "no_consent"
+
+
 # S25
 @pytest.mark.parametrize("kind", ["open", "passcode", "refused"])
 def test_share_pages_send_privacy_headers(clinician, kind):
