@@ -4,11 +4,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from sharing import access
+from sharing.csrf import recipient_csrf
 from sharing.forms import PasscodeForm
 from sharing.responses import recipient_view
 
 
 @recipient_view
+@recipient_csrf
 @require_http_methods(["GET", "POST"])
 def share_page(request, token):
     if request.method == "POST":

@@ -319,3 +319,35 @@ def test_looking_at_a_link_does_not_use_up_an_open(clinician):
     assert "secret words" in client.get(url(token)).content.decode()
     link.refresh_from_db()
     assert link.opens == 1
+
+
+def csrf_client(token):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(url(token)).content.decode()
+    form_token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    return client, form_token
+
+
+# S10 S25
+def test_the_null_origin_of_a_no_referrer_page_is_accepted_with_the_token(clinician):
+    _, token = make_link(actor=clinician)
+    client, form_token = csrf_client(token)
+    response = client.post(
+        url(token), {"csrfmiddlewaretoken": form_token}, HTTP_ORIGIN="null"
+    )
+    assert response.status_code == 302
+
+
+# S10
+def test_recipient_posts_still_need_the_csrf_token(clinician):
+    link, token = make_link(actor=clinician)
+    client, form_token = csrf_client(token)
+    assert client.post(url(token), {}, HTTP_ORIGIN="null").status_code == 403
+    foreign = client.post(
+        url(token),
+        {"csrfmiddlewaretoken": form_token},
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert foreign.status_code == 403
+    link.refresh_from_db()
+    assert link.opens == 0
