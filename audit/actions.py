@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     SESSION_EXPIRED = "session_expired", "Session expired"
     PRACTICE_SWITCHED = "practice_switched", "Practice chosen"
     MEMBER_INVITED = "member_invited", "Member invited"
+    INVITATION_REVOKED = "invitation_revoked", "Invitation withdrawn"
     MEMBER_JOINED = "member_joined", "Invitation accepted"
     MEMBER_ROLE_CHANGED = "member_role_changed", "Member role changed"
     MEMBER_DEACTIVATED = "member_deactivated", "Member deactivated"

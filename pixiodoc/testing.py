@@ -24,16 +24,14 @@ def make_practice(name="Test Clinic", slug="test"):
 
 
 def make_member(practice, role: str, email: str | None = None):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from pixiodoc.accounts.models import Member, User
+    from pixiodoc.accounts.models import AuthenticatorDevice, Member, User
 
     user = User.objects.create_user(
         email or f"{role}@{practice.slug}.example",
         PASSWORD,
         full_name=f"{role.title()} Tester",
     )
-    TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+    AuthenticatorDevice.objects.create(user=user, name="Authenticator", confirmed=True)
     return Member.objects.create(user=user, practice=practice, role=role)
 
 
@@ -45,7 +43,8 @@ def sign_in(client, member):
 
     client.force_login(member.user)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = member.user.totpdevice_set.first().persistent_id
+    device = member.user.authenticatordevice_set.filter(confirmed=True).first()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[PRACTICE_SESSION_KEY] = str(member.practice.uuid)
     session.save()
     return client

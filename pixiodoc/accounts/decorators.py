@@ -6,6 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 
+def second_factor_exempt(view):
+    """Mark a view reachable after the password alone (sign-in, enrolment, reset) (S1)."""
+    view.second_factor_exempt = True
+    return view
+
+
 def member_required(view):
     """A staff page: password and second factor done, a practice chosen."""
 
@@ -17,6 +23,20 @@ def member_required(view):
             return redirect("accounts:two_factor")
         if request.member is None:
             return redirect("accounts:choose_practice")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def verified_required(view):
+    """Password and second factor done; no practice needed (choosing one, own security)."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request)
+        if not request.user.is_verified():
+            return redirect("accounts:two_factor")
         return view(request, *args, **kwargs)
 
     return guarded

@@ -33,6 +33,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Django admin access; owners get it through their membership, not this flag.
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Bumped to end every session of the user at once (S5): deactivation, a new
+    # password, a new or reset second factor. Each session remembers the epoch
+    # it started in; the session middleware signs out a session that is behind.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Second-factor throttle (S6), in the database so neither a cache outage nor
+    # another address resets it: consecutive failures, and a lock after too many.
+    otp_failures = models.PositiveSmallIntegerField(default=0, editable=False)
+    otp_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -106,3 +114,67 @@ class Member(models.Model):
         from pixiodoc.accounts.permissions import role_may
 
         return self.is_active and role_may(self.role, action)
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join their practice; the link is single-use and expires."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Member.Role.choices)
+    # Only the SHA-256 of the link's token is kept: a database copy cannot join.
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        Member, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="accounts_invitation_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    role__in=["owner", "clinician", "assistant", "compliance"]
+                ),
+                name="accounts_invitation_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"invitation {self.uuid} ({self.role})"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+# Second-factor devices live in their own module; imported here so Django finds them.
+from pixiodoc.accounts.devices import (  # noqa: E402
+    AuthenticatorDevice,
+    BackupCode,
+    BackupCodeDevice,
+)
+
+__all__ = [
+    "AuthenticatorDevice",
+    "BackupCode",
+    "BackupCodeDevice",
+    "Invitation",
+    "Member",
+    "Practice",
+    "User",
+]

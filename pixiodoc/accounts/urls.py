@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pixiodoc.accounts import views
+from pixiodoc.accounts import staff_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,4 +8,43 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("practice/", views.choose_practice, name="choose_practice"),
     path("logout/", views.sign_out, name="logout"),
+    path("keep-alive/", views.keep_alive, name="keep_alive"),
+    path("security/", views.security, name="security"),
+    path("security/password/", views.password_change, name="password_change"),
+    path(
+        "security/authenticator/",
+        views.authenticator_replace,
+        name="authenticator_replace",
+    ),
+    path("security/backup-codes/", views.backup_codes_renew, name="backup_codes"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+    path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        views.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("members/", staff_views.member_list, name="members"),
+    path("members/<uuid:uuid>/role/", staff_views.member_role, name="member_role"),
+    path(
+        "members/<uuid:uuid>/deactivate/",
+        staff_views.member_deactivate,
+        name="member_deactivate",
+    ),
+    path(
+        "members/<uuid:uuid>/reset-two-factor/",
+        staff_views.member_reset_two_factor,
+        name="member_reset_two_factor",
+    ),
+    path(
+        "invitations/<uuid:uuid>/revoke/",
+        staff_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", staff_views.invitation, name="invitation"),
 ]

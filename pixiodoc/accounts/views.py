@@ -1,31 +1,68 @@
-"""Sign-in: password, then the second factor (enrolment the first time), then a practice."""
+"""Sign-in: password, then the second factor (enrolment the first time), then a practice.
 
+Also the member's own security pages (password, authenticator, backup codes),
+the keep-alive behind the idle warning, and "forgot password".
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
-from pixiodoc.accounts import qr
+from pixiodoc.accounts import qr, sessions
+from pixiodoc.accounts import two_factor as tfa
+from pixiodoc.accounts.decorators import second_factor_exempt, verified_required
+from pixiodoc.accounts.exceptions import AccountsError, SecondFactorLocked
 from pixiodoc.accounts.forms import CodeForm, SignInForm
 from pixiodoc.accounts.middleware import PRACTICE_SESSION_KEY
+from pixiodoc.accounts.models import User
+from pixiodoc.accounts.passwords import change_password, record_password_reset
 from pixiodoc.accounts.selectors import active_memberships
 
+NEXT_SESSION_KEY = "pixiodoc_next"
+ENDED_NOTICES = {
+    sessions.IDLE: "You were signed out after 15 minutes without activity. Sign in again.",
+    sessions.ABSOLUTE: "You were signed out after 12 hours. Sign in again.",
+    sessions.ENDED: "Your session has ended. Sign in again.",
+    "out": "You have signed out.",
+}
 
+
+@second_factor_exempt
+@sensitive_post_parameters("password")
 def sign_in(request):
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect("home")
     form = SignInForm(request.POST or None, request=request)
     if request.method == "POST":
         if form.is_valid():
-            login(request, form.user)  # rotates the session key (S3)
+            user = form.user
+            login(request, user)  # rotates the session key (S3)
+            next_url = request.POST.get("next") or request.GET.get("next")
+            if next_url and url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=False
+            ):
+                request.session[NEXT_SESSION_KEY] = next_url
+            if not tfa.has_second_factor(user=user):
+                tfa.pending_authenticator(user=user)
             record_event(
                 action=Action.SIGN_IN,
                 request=request,
+                practice=tfa.audit_practice(user),
                 actor_type=ActorType.USER,
-                actor_uuid=form.user.uuid,
+                actor_uuid=user.uuid,
             )
             return redirect("accounts:two_factor")
         record_event(
@@ -34,62 +71,105 @@ def sign_in(request):
             outcome=Outcome.FAILED,
             reason="wrong e-mail or password",
         )
-    return render(request, "accounts/login.html", {"form": form})
-
-
-@login_required
-def two_factor(request):
-    if request.user.is_verified():
-        return redirect("home")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    enrolling = device is None
-    if enrolling:
-        device = _pending_device(request.user)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
-            if enrolling:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-            request.session.cycle_key()  # rotate again at the second factor (S3)
-            otp_login(request, device)
-            record_event(
-                action=Action.TWO_FACTOR_ENROLLED
-                if enrolling
-                else Action.TWO_FACTOR_VERIFIED,
-                request=request,
-                actor_type=ActorType.USER,
-                actor_uuid=request.user.uuid,
-            )
-            return redirect("accounts:choose_practice")
-        form.add_error(
-            "code", "That code is not right. Enter the current 6-digit code."
-        )
-        record_event(
-            action=Action.TWO_FACTOR_FAILED,
-            request=request,
-            actor_type=ActorType.USER,
-            actor_uuid=request.user.uuid,
-            outcome=Outcome.FAILED,
-            reason="wrong code",
-        )
-    context = {"form": form, "enrolling": enrolling}
-    if enrolling:
-        context.update(qr_svg=qr.svg(device.config_url), secret=qr.secret_of(device))
-    return render(request, "accounts/two_factor.html", context)
-
-
-def _pending_device(user) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(
-        user=user, name="Authenticator", confirmed=False
+    notice = ENDED_NOTICES.get(request.GET.get("ended", ""))
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "notice": notice, "next": request.GET.get("next", "")},
     )
 
 
-@login_required
+@second_factor_exempt
+def two_factor(request):
+    """Verify a code, or enrol an authenticator when the user has none yet."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if request.user.is_verified():
+        return redirect("accounts:choose_practice")
+    user = request.user
+    if tfa.has_second_factor(user=user):
+        return _verify(request, user)
+    return _enrol(request, user)
+
+
+def _verify(request, user):
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = tfa.verify_second_factor(
+                user=user, code=form.cleaned_data["code"], request=request
+            )
+        except SecondFactorLocked as exc:
+            form.add_error("code", str(exc))
+            status = 429
+        except AccountsError as exc:
+            form.add_error("code", str(exc))
+        else:
+            request.session.cycle_key()  # rotate again at the second factor (S3)
+            otp_login(request, device)
+            if device.model_label() == "accounts.backupcodedevice":
+                left = device.remaining()
+                messages.warning(
+                    request,
+                    f"You signed in with a backup code; {left} left. Replace your "
+                    "authenticator or make new backup codes under Security.",
+                )
+            return redirect("accounts:choose_practice")
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"form": form, "enrolling": False},
+        status=status,
+    )
+
+
+def _enrol(request, user):
+    device = tfa.pending_authenticator(user=user)
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = tfa.confirm_enrolment(
+                user=user,
+                device=device,
+                code=form.cleaned_data["code"],
+                request=request,
+            )
+        except SecondFactorLocked as exc:
+            form.add_error("code", str(exc))
+            status = 429
+        except AccountsError as exc:
+            form.add_error("code", str(exc))
+        else:
+            request.session.cycle_key()  # rotate again at the second factor (S3)
+            otp_login(request, device)
+            sessions.keep_this_session(session=request.session, user=_fresh(user))
+            return _show_backup_codes(request, codes)
+    context = {
+        "form": form,
+        "enrolling": True,
+        "qr_svg": qr.svg(device.config_url),
+        "secret": device.secret,
+    }
+    return render(request, "accounts/two_factor.html", context, status=status)
+
+
+def _fresh(user):
+    return User.objects.get(pk=user.pk)
+
+
+def _show_backup_codes(request, codes):
+    # Rendered in the response to the POST and never stored: shown exactly once.
+    return render(
+        request,
+        "accounts/backup_codes.html",
+        {"codes": codes, "next": reverse("accounts:choose_practice")},
+    )
+
+
+@verified_required
 def choose_practice(request):
-    if not request.user.is_verified():
-        return redirect("accounts:two_factor")
     memberships = list(active_memberships(user=request.user))
     if request.method == "POST":
         chosen = next(
@@ -103,16 +183,24 @@ def choose_practice(request):
         if chosen:
             request.session[PRACTICE_SESSION_KEY] = str(chosen.practice.uuid)
             record_event(action=Action.PRACTICE_SWITCHED, actor=chosen, request=request)
-            return redirect("home")
+            return _after_sign_in(request)
         messages.error(request, "Choose one of your practices.")
     elif len(memberships) == 1:
         request.session[PRACTICE_SESSION_KEY] = str(memberships[0].practice.uuid)
-        return redirect("home")
+        return _after_sign_in(request)
     return render(
-        request, "accounts/choose_practice.html", {"memberships": memberships}
+        request,
+        "accounts/choose_practice.html",
+        {"memberships": memberships, "current": request.member},
     )
 
 
+def _after_sign_in(request):
+    next_url = request.session.pop(NEXT_SESSION_KEY, None)
+    return redirect(next_url or "home")
+
+
+@second_factor_exempt
 @require_POST
 def sign_out(request):
     if request.user.is_authenticated:
@@ -120,9 +208,140 @@ def sign_out(request):
             action=Action.SIGN_OUT,
             actor=request.member,
             request=request,
+            practice=None if request.member else tfa.audit_practice(request.user),
             actor_type=None if request.member else ActorType.USER,
             actor_uuid=request.user.uuid,
         )
     logout(request)
-    messages.info(request, "You have signed out.")
-    return redirect("accounts:login")
+    return redirect(reverse("accounts:login") + "?" + urlencode({"ended": "out"}))
+
+
+@second_factor_exempt
+@require_POST
+def keep_alive(request):
+    """The idle warning's "stay signed in": the middleware already counted this as use."""
+    if not (request.user.is_authenticated and request.user.is_verified()):
+        return JsonResponse({"signed_in": False}, status=401)
+    return JsonResponse(
+        {"signed_in": True, "idle_seconds": settings.SESSION_COOKIE_AGE}
+    )
+
+
+# --- the member's own security -------------------------------------------------------
+
+
+@verified_required
+def security(request):
+    return render(
+        request,
+        "accounts/security.html",
+        {"backup_codes_left": tfa.backup_codes_left(user=request.user)},
+    )
+
+
+@verified_required
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = change_password(
+            user=request.user,
+            new_password=form.cleaned_data["new_password1"],
+            request=request,
+        )
+        update_session_auth_hash(request, user)  # keep this session, new key
+        sessions.keep_this_session(session=request.session, user=user)
+        messages.success(
+            request, "Your password is changed. Your other sessions have ended."
+        )
+        return redirect("accounts:security")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@verified_required
+@require_POST
+def authenticator_replace(request):
+    """Step 1 starts a new device; step 2 confirms it with a code from the new app."""
+    user = request.user
+    device = tfa.pending_authenticator(user=user)
+    form = CodeForm(request.POST if request.POST.get("step") == "confirm" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            codes = tfa.confirm_enrolment(
+                user=user,
+                device=device,
+                code=form.cleaned_data["code"],
+                request=request,
+            )
+        except AccountsError as exc:
+            form.add_error("code", str(exc))
+        else:
+            request.session.cycle_key()
+            otp_login(request, device)
+            sessions.keep_this_session(session=request.session, user=_fresh(user))
+            return _show_backup_codes(request, codes)
+    return render(
+        request,
+        "accounts/authenticator_replace.html",
+        {"form": form, "qr_svg": qr.svg(device.config_url), "secret": device.secret},
+        status=429 if "paused" in str(form.errors) else 200,
+    )
+
+
+@verified_required
+@require_POST
+def backup_codes_renew(request):
+    codes = tfa.renew_backup_codes(user=request.user, request=request)
+    return _show_backup_codes(request, codes)
+
+
+# --- forgot password -----------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        user = User.objects.filter(
+            email__iexact=form.cleaned_data["email"], is_active=True
+        ).first()
+        record_event(
+            action=Action.PASSWORD_RESET_REQUESTED,
+            request=self.request,
+            actor_type=ActorType.USER if user else ActorType.ANONYMOUS,
+            actor_uuid=user.uuid if user else None,
+            practice=tfa.audit_practice(user) if user else None,
+        )
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False  # the second factor is still asked at the next sign-in
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_password_reset(user=form.user, request=self.request)
+        return response
+
+
+password_reset = second_factor_exempt(PasswordResetView.as_view())
+password_reset_done = second_factor_exempt(
+    auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html"
+    )
+)
+password_reset_confirm = second_factor_exempt(
+    sensitive_post_parameters("new_password1", "new_password2")(
+        PasswordResetConfirmView.as_view()
+    )
+)
+password_reset_complete = second_factor_exempt(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
+)
