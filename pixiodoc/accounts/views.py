@@ -216,7 +216,6 @@ def sign_out(request):
     return redirect(reverse("accounts:login") + "?" + urlencode({"ended": "out"}))
 
 
-@second_factor_exempt
 @require_POST
 def keep_alive(request):
     """The idle warning's "stay signed in": the middleware already counted this as use."""

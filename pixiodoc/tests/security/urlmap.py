@@ -71,6 +71,31 @@ URLS: dict[str, Rule] = {
     "accounts:two_factor": sign_in_step(),
     "accounts:choose_practice": sign_in_step(),
     "accounts:logout": sign_in_step(post=True),
+    "accounts:keep_alive": sign_in_step(post=True),
+    "accounts:security": sign_in_step(),
+    "accounts:password_change": sign_in_step(),
+    "accounts:authenticator_replace": sign_in_step(post=True),
+    "accounts:backup_codes": sign_in_step(post=True),
+    "accounts:password_reset": public(),
+    "accounts:password_reset_done": public(),
+    "accounts:password_reset_confirm": public(
+        kwargs={"uidb64": "reset_uid", "token": "reset_token"}
+    ),
+    "accounts:password_reset_complete": public(),
+    "accounts:members": may("manage_practice"),
+    "accounts:member_role": may(
+        "manage_practice", post=True, kwargs={"uuid": "member"}
+    ),
+    "accounts:member_deactivate": may(
+        "manage_practice", post=True, kwargs={"uuid": "member"}
+    ),
+    "accounts:member_reset_two_factor": may(
+        "manage_practice", post=True, kwargs={"uuid": "member"}
+    ),
+    "accounts:invitation_revoke": may(
+        "manage_practice", post=True, kwargs={"uuid": "invitation"}
+    ),
+    "accounts:invitation": public(kwargs={"token": "invitation_token"}),
     # patients
     "patients:list": may("view_patients"),
     "patients:create": may("edit_patients"),
@@ -152,6 +177,61 @@ def _share_link(members):
     return make_link(actor=members["clinician"], passcode="ABCD23EFGH")[0]
 
 
+def _member(members):
+    from uuid import uuid4
+
+    from pixiodoc.testing import make_member
+
+    practice = members["owner"].practice
+    return make_member(practice, "assistant", email=f"{uuid4().hex}@walk.example")
+
+
+def _invitation(members):
+    from pixiodoc.accounts.models import Invitation
+    from pixiodoc.accounts.staff import invite_member
+
+    invite_member(
+        actor=members["owner"],
+        email=f"invitee-{Invitation.objects.count()}@walk.example",
+        role="assistant",
+        site_url="http://testserver",
+    )
+    return Invitation.objects.order_by("-pk").first()
+
+
+def _invitation_token(members):
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pixiodoc.accounts.models import Invitation
+    from pixiodoc.accounts.staff import token_digest
+
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.create(
+        practice=members["owner"].practice,
+        email=f"{token[:8].lower()}@walk.example",
+        role="assistant",
+        token_digest=token_digest(token),
+        expires_at=timezone.now() + timedelta(hours=72),
+    )
+    return token
+
+
+def _reset_uid(members):
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return urlsafe_base64_encode(force_bytes(members["clinician"].user.pk))
+
+
+def _reset_token(members):
+    from django.contrib.auth.tokens import default_token_generator
+
+    return default_token_generator.make_token(members["clinician"].user)
+
+
 # Object kind -> maker(members of one practice by role) -> an object with the URL's
 # argument as attribute (`uuid` unless the kwarg is named otherwise).
 OBJECTS = {
@@ -161,6 +241,11 @@ OBJECTS = {
     "share_link": _share_link,
     "consent": _consent,
     "consent_template": _consent_template,
+    "member": _member,
+    "invitation": _invitation,
+    "invitation_token": _invitation_token,
+    "reset_uid": _reset_uid,
+    "reset_token": _reset_token,
 }
 
 # Tables a GET may write: reads of PHI are audited (S26), sessions are touched.
