@@ -52,7 +52,7 @@ FIELD_ENCRYPTION_KEY = env.list(
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default=_secrets.get("BLIND_INDEX_KEY"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pixiodoc.accounts.admin_apps.PixioAdminConfig",  # django.contrib.admin, our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
