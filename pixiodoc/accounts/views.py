@@ -186,7 +186,10 @@ def choose_practice(request):
             return _after_sign_in(request)
         messages.error(request, "Choose one of your practices.")
     elif len(memberships) == 1:
-        request.session[PRACTICE_SESSION_KEY] = str(memberships[0].practice.uuid)
+        only = memberships[0]
+        if request.session.get(PRACTICE_SESSION_KEY) != str(only.practice.uuid):
+            request.session[PRACTICE_SESSION_KEY] = str(only.practice.uuid)
+            record_event(action=Action.PRACTICE_SWITCHED, actor=only, request=request)
         return _after_sign_in(request)
     return render(
         request,
@@ -264,6 +267,7 @@ def authenticator_replace(request):
     user = request.user
     device = tfa.pending_authenticator(user=user)
     form = CodeForm(request.POST if request.POST.get("step") == "confirm" else None)
+    status = 200
     if form.is_bound and form.is_valid():
         try:
             codes = tfa.confirm_enrolment(
@@ -272,6 +276,9 @@ def authenticator_replace(request):
                 code=form.cleaned_data["code"],
                 request=request,
             )
+        except SecondFactorLocked as exc:
+            form.add_error("code", str(exc))
+            status = 429
         except AccountsError as exc:
             form.add_error("code", str(exc))
         else:
@@ -283,7 +290,7 @@ def authenticator_replace(request):
         request,
         "accounts/authenticator_replace.html",
         {"form": form, "qr_svg": qr.svg(device.config_url), "secret": device.secret},
-        status=429 if "paused" in str(form.errors) else 200,
+        status=status,
     )
 
 

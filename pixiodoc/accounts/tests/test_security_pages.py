@@ -1,0 +1,119 @@
+"""A member's own security: replace the authenticator, renew backup codes (S2, S5)."""
+
+import time_machine
+from django.test import Client
+
+from audit.actions import Action
+from audit.models import AccessEvent
+from pixiodoc.accounts.devices import BackupCode
+from pixiodoc.accounts.models import AuthenticatorDevice, Invitation
+from pixiodoc.accounts.staff import invite_member
+from pixiodoc.accounts.tests.helpers import (
+    code_for,
+    code_from_secret,
+    code_step,
+    confirmed_device,
+    password_step,
+    secret_on,
+)
+from pixiodoc.testing import sign_in
+
+NOW = "2026-11-26 09:00:00+00:00"
+
+
+def test_the_security_page_shows_backup_codes_left(client_for, clinician):
+    page = client_for(clinician).get("/accounts/security/")
+    assert page.status_code == 200
+    assert b"0 unused backup codes" in page.content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_replacing_the_authenticator_switches_devices_and_ends_other_sessions(
+    clinician,
+):
+    old = confirmed_device(clinician.user)
+    other = sign_in(Client(), clinician)
+    mine = sign_in(Client(), clinician)
+    page = mine.post("/accounts/security/authenticator/", {"step": "start"})
+    assert page.status_code == 200
+    secret = secret_on(page.content.decode())
+    assert old.secret != secret
+    # The old app still works until the new one is confirmed.
+    assert confirmed_device(clinician.user).pk == old.pk
+    response = mine.post(
+        "/accounts/security/authenticator/",
+        {"step": "confirm", "code": code_from_secret(secret)},
+    )
+    assert response.status_code == 200
+    assert len(response.context["codes"]) == 10
+    new = confirmed_device(clinician.user)
+    assert new.secret == secret
+    assert not AuthenticatorDevice.objects.filter(pk=old.pk).exists()
+    assert mine.get("/patients/").status_code == 200
+    assert "/accounts/login/" in other.get("/patients/")["Location"]
+    assert (
+        AccessEvent.objects.filter(action=Action.TWO_FACTOR_ENROLLED)
+        .filter(details__replaced=True)
+        .exists()
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_wrong_code_does_not_replace_the_authenticator(clinician):
+    old = confirmed_device(clinician.user)
+    client = sign_in(Client(), clinician)
+    client.post("/accounts/security/authenticator/", {"step": "start"})
+    response = client.post(
+        "/accounts/security/authenticator/", {"step": "confirm", "code": "000000"}
+    )
+    assert b"not right" in response.content
+    assert confirmed_device(clinician.user).pk == old.pk
+
+
+@time_machine.travel(NOW, tick=False)
+def test_new_backup_codes_replace_the_old_ones(client, clinician):
+    signed_in = sign_in(Client(), clinician)
+    first = signed_in.post("/accounts/security/backup-codes/").context["codes"]
+    second = signed_in.post("/accounts/security/backup-codes/").context["codes"]
+    assert set(first).isdisjoint(second)
+    assert BackupCode.objects.filter(device__user=clinician.user).count() == 10
+    password_step(client, clinician.user)
+    assert b"not right" in code_step(client, first[0]).content
+    assert code_step(client, second[0])["Location"] == "/accounts/practice/"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_enrolment_shows_the_same_secret_until_confirmed(client, practice):
+    from pixiodoc.accounts.models import Member, User
+    from pixiodoc.testing import PASSWORD
+
+    user = User.objects.create_user("again@test.example", PASSWORD)
+    Member.objects.create(user=user, practice=practice, role="assistant")
+    password_step(client, user)
+    first = secret_on(client.get("/accounts/two-factor/").content.decode())
+    second = secret_on(client.get("/accounts/two-factor/").content.decode())
+    assert first == second
+    code_step(client, "000000")
+    assert secret_on(client.get("/accounts/two-factor/").content.decode()) == first
+
+
+def test_an_owner_withdraws_an_invitation(client_for, owner):
+    invitation = invite_member(
+        actor=owner, email="later@test.example", role="assistant", site_url="http://t"
+    )
+    response = client_for(owner).post(
+        f"/accounts/invitations/{invitation.uuid}/revoke/"
+    )
+    assert response.status_code == 302
+    assert not Invitation.objects.get(pk=invitation.pk).is_open
+    assert AccessEvent.objects.filter(action=Action.INVITATION_REVOKED).exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_practice_choice_is_audited(client, clinician):
+    password_step(client, clinician.user)
+    code_step(client, code_for(confirmed_device(clinician.user)))
+    client.get("/accounts/practice/")
+    assert client.get("/patients/").status_code == 200
+    event = AccessEvent.objects.get(action=Action.PRACTICE_SWITCHED)
+    assert event.member == clinician
