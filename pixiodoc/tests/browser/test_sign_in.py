@@ -28,7 +28,9 @@ def test_a_new_member_signs_in_enrols_works_and_signs_out(live_server, page, pra
     page.get_by_role("button", name="Continue").click()
 
     # Enrolment: the QR code is an inline SVG, the secret is text in <code>.
-    expect(page.get_by_role("heading", name="Set up your authenticator")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Set up your authenticator")
+    ).to_be_visible()
     assert page.locator(".qr svg").count() == 1
     secret = page.locator("code#otp-secret").inner_text()
     code_field = page.get_by_label(re.compile("Code from your authenticator app"))
