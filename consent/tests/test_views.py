@@ -502,7 +502,7 @@ def test_an_expired_override_stays_flagged_until_consent(
 def test_staff_may_witness_with_their_authenticator_code(kiosk_client, assistant):
     from django_otp.oath import totp
 
-    device = assistant.user.totpdevice_set.get()
+    device = assistant.user.authenticatordevice_set.get()
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     response = kiosk_client.post(
         reverse("consent:kiosk"), good_post(witness_secret=code)

@@ -49,6 +49,11 @@ class AuthenticatorDevice(Device):
     last_t = models.BigIntegerField(default=-1)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # The parameters django-otp's TOTPDevice exposes, for code that computes codes.
+    step = TOTP_STEP
+    t0 = 0
+    digits = TOTP_DIGITS
+
     class Meta:
         verbose_name = "authenticator app"
 
