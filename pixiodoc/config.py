@@ -9,8 +9,6 @@ import os
 import secrets
 from pathlib import Path
 
-from django.core.management.utils import get_random_secret_key
-
 # Names of the secrets production needs besides the database and broker URLs.
 SECRET_NAMES = (
     "SECRET_KEY",
@@ -28,7 +26,9 @@ def new_key() -> str:
 def fresh_secrets() -> dict[str, str]:
     """One value for every secret production needs, ready for an environment file."""
     return {
-        "SECRET_KEY": get_random_secret_key() + secrets.token_urlsafe(16),
+        # URL-safe characters only: the line pastes into a shell, systemd or Docker
+        # environment file without quoting.
+        "SECRET_KEY": secrets.token_urlsafe(60),
         "KEY_ENCRYPTION_KEYS": f"1:{new_key()}",
         "FIELD_ENCRYPTION_KEY": new_key(),
         "BLIND_INDEX_KEY": new_key(),
@@ -61,13 +61,23 @@ def parse_key_encryption_keys(value: str) -> dict[int, bytes]:
     return keys
 
 
+def _is_256_bit_key(value: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(value.strip().encode())) == 32
+    except (ValueError, TypeError):
+        return False
+
+
 def unsafe_settings(values: dict, environ: dict) -> list[str]:
-    """Name every production setting that is missing or unsafe; empty when all is well."""
+    """Name every production setting that is missing or unsafe; empty when all is well.
+
+    Each problem names its variable and says what to do: the refusal is one line.
+    """
     problems = []
     if values["DEBUG"]:
-        problems.append("DEBUG must be off in production")
+        problems.append("DEBUG must be off in production (unset it or set DEBUG=off)")
     for name in ("DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", *SECRET_NAMES):
-        if not environ.get(name):
+        if not environ.get(name, "").strip():
             problems.append(f"{name} is not set")
     secret = environ.get("SECRET_KEY", "")
     if secret and (secret.startswith("django-insecure-") or len(secret) < 50):
@@ -79,8 +89,20 @@ def unsafe_settings(values: dict, environ: dict) -> list[str]:
             parse_key_encryption_keys(environ["KEY_ENCRYPTION_KEYS"])
         except ValueError as exc:
             problems.append(f"KEY_ENCRYPTION_KEYS is malformed: {exc}")
-    if environ.get("DATABASE_URL", "").startswith("sqlite"):
+    fields = [k for k in environ.get("FIELD_ENCRYPTION_KEY", "").split(",") if k]
+    if fields and not all(_is_256_bit_key(key) for key in fields):
+        problems.append("FIELD_ENCRYPTION_KEY is malformed; run manage.py genkey")
+    index_key = environ.get("BLIND_INDEX_KEY", "")
+    if index_key and not _is_256_bit_key(index_key):
+        problems.append("BLIND_INDEX_KEY is malformed; run manage.py genkey")
+    database = environ.get("DATABASE_URL", "")
+    if database and not database.startswith(("postgres://", "postgresql://")):
         problems.append("DATABASE_URL must point at PostgreSQL in production")
+    redis = environ.get("REDIS_URL", "")
+    if redis and not redis.startswith(("redis://", "rediss://")):
+        problems.append("REDIS_URL must be a redis:// or rediss:// URL")
+    if "*" in environ.get("ALLOWED_HOSTS", "").split(","):
+        problems.append("ALLOWED_HOSTS must name the site's host names, not *")
     storage = environ.get("STORAGE", "filesystem")
     if storage == "s3" and not environ.get("AWS_STORAGE_BUCKET_NAME"):
         problems.append("AWS_STORAGE_BUCKET_NAME is not set")

@@ -1,8 +1,10 @@
 """GET /healthz: database, broker and storage, 200 when all answer, 503 when one does not."""
 
 import logging
+import os
+from pathlib import Path
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
@@ -23,7 +25,14 @@ def _broker() -> None:
 
 
 def _storage() -> None:
-    default_storage.exists("healthz-probe")
+    if isinstance(default_storage, FileSystemStorage):
+        # exists() is False, not an error, when the folder is gone: ask for it.
+        location = Path(default_storage.location)
+        location.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not os.access(location, os.W_OK | os.X_OK):
+            raise PermissionError("blob folder is not writable")
+    else:
+        default_storage.exists("healthz-probe")
 
 
 CHECKS = {"database": _database, "broker": _broker, "storage": _storage}

@@ -290,6 +290,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+if env("EMAIL_URL", default=""):
+    # smtp+tls://user:password@mail.example.org:587 (django-environ's e-mail URL)
+    vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PixioDoc <no-reply@localhost>")
 
 LANGUAGE_CODE = "en-gb"
@@ -303,7 +306,8 @@ LOGGING = {
     "filters": {"request_id": {"()": "pixiodoc.middleware.RequestIdLogFilter"}},
     "formatters": {
         "plain": {
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+            "()": "pixiodoc.logs.PhiSafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         }
     },
     "handlers": {
