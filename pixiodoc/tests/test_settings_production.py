@@ -71,7 +71,7 @@ def make_production_env(tmp_path):
     return env
 
 
-def run(args, env, timeout=60):
+def run(args, env, timeout=240):
     return subprocess.run(
         args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
