@@ -36,6 +36,7 @@ OURS = (
     "MEDIA_ROOT",
     "VAR_DIR",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests; never in deployment
     *SECRET_NAMES,
 )
 
