@@ -5,8 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+VAR := var
 
-.PHONY: run test bench lint check-deploy clean
+.PHONY: run test bench lint clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,15 +16,18 @@ $(STAMP): requirements/base.txt requirements/dev.txt
 	touch $(STAMP)
 
 # Set up and serve the product with demo data: web, Celery worker and beat.
+# Ctrl-C (or any of the three exiting) stops all three; the worker's warm shutdown
+# lets its running task finish before `make run` returns.
 run: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo
 	@echo "PixioDoc is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops web, worker and beat)"
-	@trap 'kill -TERM $$web $$worker $$beat 2>/dev/null; wait' INT TERM; \
+	@stop() { kill -TERM $$web $$worker $$beat 2>/dev/null; wait; }; \
+	trap 'stop; exit 130' INT TERM; \
 	$(PY) -m celery -A pixiodoc worker --loglevel=INFO --concurrency=2 & worker=$$!; \
-	$(PY) -m celery -A pixiodoc beat --loglevel=INFO --schedule=var/celerybeat-schedule & beat=$$!; \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT) & web=$$!; \
-	wait
+	$(PY) -m celery -A pixiodoc beat --loglevel=INFO --schedule=$(VAR)/celerybeat-schedule & beat=$$!; \
+	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT) & web=$$!; \
+	wait -n; status=$$?; stop; exit $$status
 
 # The whole suite. Without DATABASE_URL/REDIS_URL: SQLite and the embedded broker.
 test: $(STAMP)
