@@ -43,14 +43,13 @@ def test_scripts_run_by_nonce_only(client):
 
 
 # S35
-def test_session_and_csrf_cookies_are_http_only_and_same_site(client_for, clinician):
-    client = client_for(clinician)
-    response = client.get("/accounts/login/")
-    csrf = response.cookies.get("csrftoken") or next(
-        c for name, c in response.cookies.items() if "csrf" in name
-    )
+def test_session_and_csrf_cookies_are_http_only_and_same_site(
+    client, client_for, clinician
+):
+    response = client.get("/accounts/login/")  # the sign-in form sets the CSRF cookie
+    csrf = next(c for name, c in response.cookies.items() if "csrf" in name)
     assert csrf["httponly"] and csrf["samesite"] == "Lax"
-    response = client.get("/patients/")  # a saved session is sent again each request
+    response = client_for(clinician).get("/patients/")  # sessions are re-sent
     session = next(c for name, c in response.cookies.items() if "session" in name)
     assert session["httponly"] and session["samesite"] == "Lax"
 
