@@ -79,6 +79,21 @@ class Action(models.TextChoices):
     ERASURE_REJECTED = "erasure_rejected", "Erasure rejected"
     ERASURE_STEP = "erasure_step", "Erasure step completed"
     RETENTION_PURGED = "retention_purged", "Retention purge"
+    RETENTION_POLICY_CHANGED = "retention_policy_changed", "Retention policy changed"
+    RETENTION_DRY_RUN = "retention_dry_run", "Retention dry run viewed"
+    LEGAL_HOLD_PLACED = "legal_hold_placed", "Legal hold placed"
+    LEGAL_HOLD_RELEASED = "legal_hold_released", "Legal hold released"
+    ERASURE_FAILED = "erasure_failed", "Erasure step failed"
+    ERASURE_RETRIED = "erasure_retried", "Erasure retried"
+    ERASURE_COMPLETED = "erasure_completed", "Erasure completed"
+    ERASURE_CERTIFICATE_DOWNLOADED = (
+        "erasure_cert_downloaded",
+        "Erasure certificate downloaded",
+    )
+    EXPORT_READY = "export_ready", "Patient export built"
+    EXPORT_FAILED = "export_failed", "Patient export failed"
+    EXPORT_EXPIRED = "export_expired", "Patient export expired and deleted"
+    BLOBS_SWEPT = "blobs_swept", "Orphan blobs deleted"
 
 
 class Outcome(models.TextChoices):

@@ -113,3 +113,15 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"visit {self.uuid}"
+
+
+# The lifecycle models live in their own module; importing them here makes them
+# part of the `patients` app (retention, erasure, export: DESIGN.md §8).
+from patients.lifecycle.models import (  # noqa: E402, F401
+    ErasureCertificate,
+    ErasureRequest,
+    LegalHold,
+    PatientExport,
+    RetentionPolicy,
+    RetentionRun,
+)

@@ -23,6 +23,21 @@ app.conf.beat_schedule = {
         "task": "consent.tasks.requeue_consent_pdfs",
         "schedule": 15 * 60,
     },
+    # Nightly retention purge: queues erasures due under each practice's policy.
+    "retention-purge": {
+        "task": "patients.retention_purge",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Nightly: expire patient exports, app purges, orphan-blob sweep.
+    "lifecycle-housekeeping": {
+        "task": "patients.housekeeping",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Every 5 minutes: send again erasures and exports a broker outage left waiting.
+    "resume-pending-jobs": {
+        "task": "patients.resume_pending_jobs",
+        "schedule": 300.0,
+    },
 }
 
 

@@ -168,6 +168,12 @@ else:
     }
     CELERY_RESULT_BACKEND = f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
 
+# Lifecycle jobs (DESIGN.md §8): retention default, job leases, export and orphan windows.
+RETENTION_DEFAULT_YEARS = env.int("RETENTION_DEFAULT_YEARS", default=10)
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=300)
+EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
+ORPHAN_BLOB_GRACE_HOURS = env.int("ORPHAN_BLOB_GRACE_HOURS", default=48)
+
 # Storage (DESIGN.md §5): every blob is ciphertext whatever the back-end.
 STORAGE = env("STORAGE", default="filesystem")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "blobs")))
