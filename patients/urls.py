@@ -1,6 +1,7 @@
 from django.urls import path
 
 from patients import views
+from patients.lifecycle.urls import urlpatterns as lifecycle_urls
 
 app_name = "patients"
 urlpatterns = [
@@ -10,4 +11,5 @@ urlpatterns = [
     path("<uuid:uuid>/edit/", views.patient_edit, name="edit"),
     path("<uuid:uuid>/visits/new/", views.visit_create, name="visit_create"),
     path("visits/<uuid:uuid>/edit/", views.visit_edit, name="visit_edit"),
+    *lifecycle_urls,
 ]

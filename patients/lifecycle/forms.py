@@ -1,0 +1,53 @@
+from django import forms
+from django.utils import timezone
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ErasureRequestForm(forms.Form):
+    patient = forms.CharField(
+        label="Patient (record number or id)",
+        max_length=64,
+        help_text="The record number, or the patient id shown on the record.",
+    )
+    asked_on = forms.DateField(
+        label="Date the patient asked",
+        widget=DateInput(format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    reason = forms.CharField(
+        label="Reason or note (no clinical details)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the decision",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to reject, for instance the legal duty to keep records.",
+    )
+
+
+class RetentionPolicyForm(forms.Form):
+    years = forms.IntegerField(
+        label="Years to keep a record after the last visit",
+        min_value=1,
+        max_value=100,
+        help_text="Minors' records are kept at least until 18 plus this many years.",
+    )
+
+
+class LegalHoldForm(forms.Form):
+    patient = forms.CharField(label="Patient (record number or id)", max_length=64)
+    reference = forms.CharField(
+        label="Case reference",
+        max_length=80,
+        help_text="A case or matter number; no names or clinical details.",
+    )
