@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -305,9 +304,11 @@ def export_start(request, uuid):
 @member_may("view_patients")
 def export_detail(request, uuid):
     export = get_object_or_404(exports_for(member=request.member), uuid=uuid)
-    if export.requested_by_id != request.member.pk:
-        raise PermissionDenied
-    context = {"export": export, "ttl_hours": settings.EXPORT_TTL_HOURS}
+    context = {
+        "export": export,
+        "ttl_hours": settings.EXPORT_TTL_HOURS,
+        "may_download": export.requested_by_id == request.member.pk,
+    }
     if request.headers.get("X-Poll"):
         return render(request, "patients/lifecycle/_export_progress.html", context)
     return render(request, "patients/lifecycle/export_detail.html", context)

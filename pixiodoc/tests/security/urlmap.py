@@ -121,6 +121,35 @@ URLS: dict[str, Rule] = {
     "consent:print": may("view_patients", kwargs={"uuid": "consent"}),
     "consent:pdf": may("view_patients", kwargs={"uuid": "consent"}),
     "consent:email": may("edit_patients", post=True, kwargs={"uuid": "consent"}),
+    # patients: retention, erasure, export (docs/jobs.md)
+    "patients:retention": may("manage_retention"),
+    "patients:retention_policy": may("manage_retention", post=True),
+    "patients:hold_place": may("manage_retention", post=True),
+    "patients:hold_release": may(
+        "manage_retention", post=True, kwargs={"uuid": "legal_hold"}
+    ),
+    "patients:erasures": may("request_erasure"),
+    "patients:erasure_create": may("request_erasure"),
+    "patients:erasure": may("request_erasure", kwargs={"uuid": "erasure_request"}),
+    "patients:erasure_approve": may(
+        "approve_erasure", post=True, kwargs={"uuid": "erasure_request"}
+    ),
+    "patients:erasure_reject": may(
+        "approve_erasure", post=True, kwargs={"uuid": "erasure_request"}
+    ),
+    "patients:erasure_retry": may(
+        "approve_erasure", post=True, kwargs={"uuid": "erasure_request"}
+    ),
+    "patients:erasure_certificate": may(
+        "request_erasure", kwargs={"uuid": "completed_erasure"}
+    ),
+    "patients:export_start": may(
+        "view_patients", post=True, kwargs={"uuid": "patient"}
+    ),
+    "patients:export": may("view_patients", kwargs={"uuid": "patient_export"}),
+    "patients:export_download": may(
+        "view_patients", post=True, kwargs={"uuid": "patient_export"}
+    ),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
     "sharing:list": may("revoke_share"),
@@ -232,6 +261,42 @@ def _reset_token(members):
     return default_token_generator.make_token(members["clinician"].user)
 
 
+def _legal_hold(members):
+    from patients.lifecycle.retention import place_legal_hold
+
+    return place_legal_hold(
+        actor=members["compliance"], patient=_patient(members), reference="CASE-1"
+    )
+
+
+def _erasure_request(members):
+    from datetime import date
+
+    from patients.lifecycle.erasure import request_erasure
+
+    return request_erasure(
+        actor=members["clinician"], patient=_patient(members), asked_on=date(2026, 1, 1)
+    )
+
+
+def _completed_erasure(members):
+    from patients.lifecycle.erasure import approve_erasure, run_erasure
+
+    erasure = approve_erasure(
+        actor=members["compliance"], erasure=_erasure_request(members)
+    )
+    run_erasure(request_uuid=str(erasure.uuid))
+    return erasure
+
+
+def _patient_export(members):
+    from patients.lifecycle.export import build_export, start_export
+
+    export = start_export(actor=members["clinician"], patient=_patient(members))
+    build_export(export_uuid=str(export.uuid))
+    return export
+
+
 # Object kind -> maker(members of one practice by role) -> an object with the URL's
 # argument as attribute (`uuid` unless the kwarg is named otherwise).
 OBJECTS = {
@@ -246,6 +311,10 @@ OBJECTS = {
     "invitation_token": _invitation_token,
     "reset_uid": _reset_uid,
     "reset_token": _reset_token,
+    "legal_hold": _legal_hold,
+    "erasure_request": _erasure_request,
+    "completed_erasure": _completed_erasure,
+    "patient_export": _patient_export,
 }
 
 # Tables a GET may write: reads of PHI are audited (S26), sessions are touched.
