@@ -18,3 +18,11 @@ class ConsentConfig(AppConfig):
                 order=10,
             )
         )
+
+        # Lifecycle jobs (docs/jobs.md): export section and blob references.
+        from consent import lifecycle
+        from patients.blobrefs import register_blob_references
+        from patients.exports import register_section
+
+        register_section("consents", lifecycle.export_section, order=30)
+        register_blob_references("consent", lifecycle.referenced_blobs)
