@@ -12,7 +12,8 @@ An app registers in its AppConfig.ready():
 `build(patient)` gets one patient and must return only that patient's data:
 `data` goes into data.json under the section's name, `files` into the ZIP under
 `<section name>/`. A blob that fails to decrypt is counted in `unreadable` and
-left out; the export goes on. Files may be a generator, so large sections stream.
+left out; the export goes on. Files may be a generator, so large sections stream;
+`unreadable` is read after the files, so a generator may count as it goes.
 """
 
 from collections.abc import Callable, Iterable

@@ -154,10 +154,11 @@ def build_archive(*, patient: Patient, export: PatientExport) -> tuple[bytes, in
         for section in exports.sections():
             part = section.build(patient)
             data[section.name] = part.data
-            unreadable += part.unreadable
             for path, content in part.files:
                 archive.writestr(f"{section.name}/{path}", content)
                 files += 1
+            # Read after the files: a generator may count what it could not read.
+            unreadable += part.unreadable
         data["export"]["unreadable_blobs"] = unreadable
         archive.writestr(
             "data.json", json.dumps(data, indent=2, default=str, ensure_ascii=False)
