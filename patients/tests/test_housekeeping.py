@@ -17,7 +17,7 @@ LATER = timedelta(hours=72)
 
 
 @pytest.fixture(autouse=True)
-def own_storage(settings, tmp_path):
+def own_storage(settings, tmp_path, monkeypatch):
     """A storage of its own: the sweep walks every patient folder in it."""
     settings.STORAGES = {
         **settings.STORAGES,
@@ -26,6 +26,25 @@ def own_storage(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "blobs")},
         },
     }
+    # The sweep's logic is tested here; the registrations of the installed apps
+    # are checked by the test below.
+    monkeypatch.setattr(housekeeping, "unregistered_blob_models", lambda: [])
+
+
+def test_every_app_with_blob_fields_registers_its_blob_references():
+    from django.apps import apps
+
+    missing = [
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label not in blobrefs.registered_apps()
+        and any("blob" in f.name for f in model._meta.concrete_fields)
+    ]
+    assert not missing, (
+        "these models keep blob names but their app registered no blob references, "
+        "so the orphan sweep refuses to run: register them in the app's ready() "
+        f"(docs/jobs.md, Housekeeping): {', '.join(missing)}"
+    )
 
 
 @pytest.fixture
@@ -69,6 +88,8 @@ def test_the_sweep_leaves_a_patient_being_erased_to_the_erasure(
 
 
 def test_the_sweep_refuses_while_an_app_with_blobs_registered_nothing(monkeypatch):
+    monkeypatch.undo()  # the real check, not the fixture's stand-in
+
     class Fake:
         class _meta:
             app_label = "unregistered"
