@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "audit",
     "patients",
     "consent",
+    "imaging",
     "sharing",
 ]
 

@@ -1,0 +1,145 @@
+"""Photo (one clinical image) and its annotation layer (DESIGN.md §2, §4).
+
+Pixels never live in the database: each rendition is an encrypted blob under
+the patient's storage prefix, named on the row. Notes, tags, deletion reasons
+and annotation vectors are encrypted fields (they may carry clinical text).
+"""
+
+import uuid
+
+from django.db import models
+from django.urls import reverse
+from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
+
+from imaging import regions
+
+RENDITIONS = ("thumb", "display", "original")
+
+
+class Photo(models.Model):
+    class Source(models.TextChoices):
+        CAMERA = "camera", "Camera"
+        UPLOAD = "upload", "Upload"
+        IMPORT = "import", "Import"
+        DEMO = "demo", "Demo"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="photos"
+    )
+    visit = models.ForeignKey(
+        "patients.Visit", on_delete=models.CASCADE, related_name="photos"
+    )
+    body_region = models.CharField(max_length=32, choices=regions.CHOICES)
+    laterality = models.CharField(
+        max_length=8, choices=regions.SIDE_CHOICES, blank=True, default=""
+    )
+    # Comma-separated, lower-case; encrypted, so filtering happens per patient.
+    tags = EncryptedCharField(max_length=300, blank=True)
+    note = EncryptedTextField(blank=True)
+    source = models.CharField(
+        max_length=8, choices=Source.choices, default=Source.UPLOAD
+    )
+    # SHA-256 of the bytes as received: the capture fingerprint.
+    sha256 = models.CharField(max_length=64)
+    byte_size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # Storage names of the encrypted renditions (pixiodoc.blobs).
+    thumb_blob = models.CharField(max_length=200)
+    display_blob = models.CharField(max_length=200)
+    original_blob = models.CharField(max_length=200)
+    # When the image says it was taken (EXIF, read before stripping); may be absent.
+    captured_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.Member", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Deletion hides the photo at once; the jobs purge its blobs after a grace period.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        "accounts.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deletion_reason = EncryptedTextField(blank=True)
+    # Set by the jobs once every blob of a deleted photo is gone.
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["patient", "body_region"]),
+            models.Index(fields=["deleted_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(body_region__in=[k for k, _ in regions.CHOICES]),
+                name="imaging_photo_body_region_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(laterality__in=[k for k, _ in regions.SIDE_CHOICES]),
+                name="imaging_photo_laterality_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"photo {self.uuid}"
+
+    def get_absolute_url(self):
+        return reverse("imaging:viewer", kwargs={"uuid": self.uuid})
+
+    def blob_name(self, rendition: str) -> str:
+        if rendition not in RENDITIONS:
+            raise ValueError(f"unknown rendition {rendition!r}")
+        return getattr(self, f"{rendition}_blob")
+
+    def blob_names(self) -> list[str]:
+        return [self.blob_name(r) for r in RENDITIONS if self.blob_name(r)]
+
+    def url(self, rendition: str = "display") -> str:
+        return reverse(
+            "imaging:rendition", kwargs={"uuid": self.uuid, "rendition": rendition}
+        )
+
+    @property
+    def display_url(self) -> str:
+        return self.url("display")
+
+    @property
+    def original_url(self) -> str:
+        return self.url("original")
+
+    @property
+    def region_label(self) -> str:
+        return regions.label(self.body_region)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in (self.tags or "").split(",") if t]
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Annotation(models.Model):
+    """Vector marks over one photo (arrows, circles, text); the pixels never change.
+
+    `shapes` is encrypted JSON: a list of {"kind": "arrow"|"circle"|"text", ...}
+    in coordinates relative to the image (0..1), so they fit every rendition.
+    """
+
+    photo = models.OneToOneField(
+        Photo, on_delete=models.CASCADE, related_name="annotation"
+    )
+    shapes = EncryptedTextField(default="[]")
+    updated_by = models.ForeignKey(
+        "accounts.Member", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"annotation of photo {self.photo_id}"

@@ -1,0 +1,378 @@
+"""Changes to photos and audited reads of their pixels (DESIGN.md §4-§7).
+
+Every service takes the acting Member by keyword, checks the practice, and
+records its audit event inside its transaction. Processing (decoding and
+re-encoding) runs before the transaction opens: it is slow and touches no row.
+"""
+
+import json
+import logging
+import uuid as uuid_module
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.actions import Action, Outcome
+from audit.services import record_event
+from imaging import pipeline, regions
+from imaging.exceptions import ImagingError, PhotoRefused
+from imaging.models import RENDITIONS, Annotation, Photo
+from patients.services import visit_on_or_create
+from pixiodoc import blobs, crypto
+from pixiodoc.accounts.models import Member
+
+logger = logging.getLogger(__name__)
+
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 40
+
+
+class PhotoUnreadable(ImagingError):
+    """A rendition failed its integrity check (S18); it is never shown."""
+
+
+def normalise_tags(tags) -> str:
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    clean: list[str] = []
+    for tag in tags or []:
+        tag = " ".join(str(tag).split()).lower()[:MAX_TAG_LENGTH]
+        if tag and tag not in clean:
+            clean.append(tag)
+    if len(clean) > MAX_TAGS:
+        raise ImagingError(f"Use at most {MAX_TAGS} tags.")
+    return ",".join(clean)
+
+
+def add_photo(
+    *,
+    actor: Member,
+    visit,
+    data: bytes,
+    body_region: str,
+    oversize: bool = False,
+    laterality: str = "",
+    tags="",
+    note: str = "",
+    source: str = Photo.Source.UPLOAD,
+    place_by_capture_date: bool = False,
+    request=None,
+) -> Photo:
+    """Validate, clean, encrypt and store one image on a visit.
+
+    With `place_by_capture_date`, a photo whose EXIF says when it was taken goes
+    on the patient's visit of that date (made when there is none) instead.
+
+    Raises PhotoRefused (message for the user, audited with a PHI-free reason)
+    for a file that is not stored; the caller carries on with the next file.
+    """
+    patient = visit.patient
+    if patient.practice_id != actor.practice_id or patient.is_blocked:
+        raise ImagingError("This visit belongs to another practice.")
+    if not actor.may("edit_patients"):
+        raise ImagingError("Your role may not add photos.")
+    if body_region not in regions.BY_KEY:
+        raise ImagingError("Choose a body region from the list.")
+    if laterality not in dict(regions.SIDE_CHOICES):
+        raise ImagingError("Choose left, right, both or not applicable.")
+    require_treatment_consent(patient=patient)
+    tags = normalise_tags(tags)
+    try:
+        processed = pipeline.process(data, oversize=oversize)
+    except PhotoRefused as refused:
+        record_event(
+            action=Action.PHOTO_REFUSED,
+            actor=actor,
+            request=request,
+            target=visit,
+            patient=patient,
+            outcome=Outcome.DENIED,
+            reason=refused.reason,
+            details={"source": str(source)},
+        )
+        raise
+    photo = Photo(
+        uuid=uuid_module.uuid4(),
+        patient=patient,
+        visit=visit,
+        body_region=body_region,
+        laterality=laterality,
+        tags=tags,
+        note=note.strip(),
+        source=source,
+        sha256=processed.sha256,
+        byte_size=processed.byte_size,
+        width=processed.width,
+        height=processed.height,
+        captured_at=_aware(processed.captured_at),
+        uploaded_by=actor,
+    )
+    stored: list[str] = []
+    try:
+        for rendition in RENDITIONS:
+            name = blobs.save_blob(
+                patient,
+                obj=photo.uuid,
+                label=rendition,
+                plaintext=processed.renditions[rendition],
+            )
+            stored.append(name)
+            setattr(photo, f"{rendition}_blob", name)
+        visit_on = None
+        if place_by_capture_date and processed.captured_at:
+            visit_on = processed.captured_at.date()
+        _save_uploaded(photo=photo, actor=actor, visit_on=visit_on, request=request)
+    except BaseException:
+        # The row never committed: its blobs would be orphans.
+        for name in stored:
+            blobs.delete_blob(name)
+        raise
+    return photo
+
+
+@transaction.atomic
+def _save_uploaded(*, photo: Photo, actor: Member, visit_on, request) -> None:
+    if visit_on is not None and visit_on != photo.visit.visit_on:
+        photo.visit = visit_on_or_create(
+            actor=actor, patient=photo.patient, visit_on=visit_on, request=request
+        )
+    photo.full_clean(
+        exclude=["patient", "visit", "uploaded_by", "deleted_by"],
+    )
+    photo.save()
+    record_event(
+        action=Action.PHOTO_UPLOADED,
+        actor=actor,
+        request=request,
+        target=photo,
+        patient=photo.patient,
+        details={
+            "visit": str(photo.visit.uuid),
+            "source": str(photo.source),
+            "region": photo.body_region,
+            "sha256": photo.sha256,
+        },
+    )
+
+
+def _aware(moment):
+    if moment is None:
+        return None
+    try:
+        return timezone.make_aware(moment)
+    except (ValueError, OverflowError):
+        return None
+
+
+def require_treatment_consent(*, patient) -> None:
+    """Photos need the patient's treatment consent (see docs/consent.md)."""
+    checker = _consent_checker()
+    if checker is not None and not checker(patient, "treatment"):
+        from imaging.exceptions import ConsentMissing
+
+        raise ConsentMissing(
+            "This patient has not consented to photographs for treatment. Record "
+            "their treatment consent on the timeline first, or ask an owner to use "
+            "the emergency override."
+        )
+
+
+def _consent_checker():
+    try:
+        from consent.selectors import has_consent
+    except ImportError:  # the consent app is not installed in this build
+        return None
+    return has_consent
+
+
+def read_rendition(
+    *, actor: Member, photo: Photo, rendition: str, request=None, audit: bool = True
+) -> bytes:
+    """Decrypt one rendition for an authorised member; audited (S26).
+
+    `audit=False` only when the page that listed this photo already recorded
+    the view (a timeline records one event for all its thumbnails).
+    Raises PhotoUnreadable after recording the integrity failure (S18).
+    """
+    if photo.patient.practice_id != actor.practice_id:
+        raise ImagingError("This photo belongs to another practice.")
+    try:
+        plaintext = blobs.read_blob(
+            photo.patient,
+            obj=photo.uuid,
+            label=rendition,
+            name=photo.blob_name(rendition),
+        )
+    except (crypto.IntegrityError, FileNotFoundError, OSError) as exc:
+        logger.error(
+            "photo %s %s unreadable: %s", photo.uuid, rendition, type(exc).__name__
+        )
+        record_event(
+            action=Action.PHOTO_INTEGRITY_FAILED,
+            actor=actor,
+            request=request,
+            target=photo,
+            patient=photo.patient,
+            outcome=Outcome.FAILED,
+            details={"rendition": rendition, "error": type(exc).__name__},
+        )
+        raise PhotoUnreadable(
+            "This photo failed its integrity check and cannot be shown."
+        ) from None
+    if audit:
+        record_event(
+            action=Action.PHOTO_VIEWED,
+            actor=actor,
+            request=request,
+            target=photo,
+            patient=photo.patient,
+            details={"rendition": rendition},
+        )
+    return plaintext
+
+
+def record_photos_shown(
+    *, actor: Member, patient, photos, page: str, request=None
+) -> None:
+    """One event for a page that shows many thumbnails (timeline, gallery)."""
+    record_event(
+        action=Action.PHOTO_VIEWED,
+        actor=actor,
+        request=request,
+        target=patient,
+        patient=patient,
+        details={
+            "page": page,
+            "rendition": "thumb",
+            "photos": [str(p.uuid) for p in photos],
+        },
+    )
+
+
+@transaction.atomic
+def delete_photo(*, actor: Member, photo: Photo, reason: str, request=None) -> Photo:
+    """Hide a photo at once; its blobs are purged by the jobs after the grace period."""
+    if photo.patient.practice_id != actor.practice_id:
+        raise ImagingError("This photo belongs to another practice.")
+    if not actor.may("delete_photo"):
+        raise ImagingError("Only owners and clinicians may delete photos.")
+    reason = reason.strip()
+    if len(reason) < 3:
+        raise ImagingError("Say why this photo is deleted (a few words).")
+    locked = Photo.objects.select_for_update().get(pk=photo.pk)
+    if locked.deleted_at is not None:
+        raise ImagingError("This photo was already deleted.")
+    locked.deleted_at = timezone.now()
+    locked.deleted_by = actor
+    locked.deletion_reason = reason
+    locked.save(update_fields=["deleted_at", "deleted_by", "deletion_reason"])
+    # The reason is free text and may hold PHI: it stays encrypted on the row (S27).
+    record_event(
+        action=Action.PHOTO_DELETED,
+        actor=actor,
+        request=request,
+        target=locked,
+        patient=locked.patient,
+        details={"visit": str(locked.visit.uuid)},
+    )
+    return locked
+
+
+@transaction.atomic
+def purge_photo_blobs(*, photo: Photo) -> None:
+    """Delete the blobs of a deleted photo (the jobs call this). Idempotent."""
+    locked = Photo.objects.select_for_update().get(pk=photo.pk)
+    if locked.deleted_at is None:
+        raise ImagingError("Only a deleted photo can be purged.")
+    if locked.purged_at is not None:
+        return
+    for name in locked.blob_names():
+        blobs.delete_blob(name)
+    locked.purged_at = timezone.now()
+    locked.save(update_fields=["purged_at"])
+    record_event(
+        action=Action.PHOTO_PURGED,
+        practice=locked.patient.practice,
+        actor_type="system",
+        target=locked,
+        patient=locked.patient,
+    )
+
+
+SHAPE_KINDS = {"arrow", "circle", "text"}
+MAX_SHAPES = 200
+
+
+def clean_shapes(shapes) -> list[dict]:
+    """Accept only arrows, circles and text in relative coordinates (0..1)."""
+    if not isinstance(shapes, list) or len(shapes) > MAX_SHAPES:
+        raise ImagingError(f"Send a list of at most {MAX_SHAPES} marks.")
+    clean = []
+    for shape in shapes:
+        if not isinstance(shape, dict) or shape.get("kind") not in SHAPE_KINDS:
+            raise ImagingError("Marks are arrows, circles or text.")
+        kind = shape["kind"]
+        keys = {
+            "arrow": ("x1", "y1", "x2", "y2"),
+            "circle": ("x", "y", "r"),
+            "text": ("x", "y"),
+        }[kind]
+        item = {"kind": kind}
+        for key in keys:
+            value = shape.get(key)
+            if not isinstance(value, int | float) or not -0.5 <= value <= 1.5:
+                raise ImagingError("A mark lies outside the photo.")
+            item[key] = round(float(value), 5)
+        if kind == "text":
+            text = str(shape.get("text", "")).strip()[:200]
+            if not text:
+                raise ImagingError("A text mark needs some text.")
+            item["text"] = text
+        colour = str(shape.get("colour", "#ffcc00"))
+        item["colour"] = colour if _is_colour(colour) else "#ffcc00"
+        clean.append(item)
+    return clean
+
+
+def _is_colour(value: str) -> bool:
+    return (
+        len(value) == 7
+        and value[0] == "#"
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    )
+
+
+@transaction.atomic
+def save_annotation(*, actor: Member, photo: Photo, shapes, request=None) -> Annotation:
+    """Replace the photo's marks; the pixels are never touched."""
+    if photo.patient.practice_id != actor.practice_id:
+        raise ImagingError("This photo belongs to another practice.")
+    if not actor.may("edit_patients"):
+        raise ImagingError("Your role may not annotate photos.")
+    clean = clean_shapes(shapes)
+    annotation, _ = Annotation.objects.select_for_update().get_or_create(photo=photo)
+    annotation.shapes = json.dumps(clean)
+    annotation.updated_by = actor
+    annotation.save()
+    record_event(
+        action=Action.ANNOTATION_SAVED,
+        actor=actor,
+        request=request,
+        target=photo,
+        patient=photo.patient,
+        details={"marks": len(clean)},
+    )
+    return annotation
+
+
+def record_comparison(
+    *, actor: Member, first: Photo, second: Photo, request=None
+) -> None:
+    record_event(
+        action=Action.PHOTOS_COMPARED,
+        actor=actor,
+        request=request,
+        target=first.patient,
+        patient=first.patient,
+        details={"photos": [str(first.uuid), str(second.uuid)]},
+    )

@@ -1,0 +1,28 @@
+from django.urls import path, register_converter
+
+from imaging import views
+
+
+class RenditionConverter:
+    regex = "thumb|display|original"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(RenditionConverter, "rendition")
+
+app_name = "imaging"
+urlpatterns = [
+    path("<uuid:uuid>/", views.viewer, name="viewer"),
+    path("<uuid:uuid>/<rendition:rendition>/", views.rendition, name="rendition"),
+    path("<uuid:uuid>/annotation/", views.annotate, name="annotate"),
+    path("<uuid:uuid>/delete/", views.delete, name="delete"),
+    path("visits/<uuid:uuid>/add/", views.add, name="add"),
+    path("visits/<uuid:uuid>/upload/", views.upload, name="upload"),
+    path("patients/<uuid:uuid>/", views.gallery, name="gallery"),
+    path("patients/<uuid:uuid>/compare/", views.compare, name="compare"),
+]

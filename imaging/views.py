@@ -1,0 +1,343 @@
+"""Capture and upload, serving renditions, viewer, comparison, annotation, deletion."""
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from imaging import covering, regions
+from imaging.exceptions import ImagingError, PhotoRefused
+from imaging.forms import DeletePhotoForm, FilterForm, PhotoDetailsForm
+from imaging.models import RENDITIONS, Photo
+from imaging.placeholder import placeholder_png
+from imaging.selectors import (
+    filter_photos,
+    latest_by_region,
+    patient_photos,
+    photos_for,
+)
+from imaging.services import (
+    PhotoUnreadable,
+    add_photo,
+    delete_photo,
+    read_rendition,
+    record_comparison,
+    record_photos_shown,
+    save_annotation,
+)
+from patients.selectors import patients_for, visits_for
+from pixiodoc.accounts.decorators import member_may
+
+# S15: an image response can run nothing, frame nothing, and is never sniffed.
+IMAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+def _image_response(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    response["Content-Security-Policy"] = IMAGE_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Length"] = str(len(body))
+    return response
+
+
+@require_GET
+@member_may("view_patients")
+def rendition(request, uuid, rendition):
+    if rendition not in RENDITIONS:
+        raise Http404
+    photo = get_object_or_404(
+        photos_for(member=request.member).select_related("patient"), uuid=uuid
+    )
+    covered = covering.is_covered(
+        request.GET.get("c"), member=request.member, photo=photo, rendition=rendition
+    )
+    try:
+        body = read_rendition(
+            actor=request.member,
+            photo=photo,
+            rendition=rendition,
+            request=request,
+            audit=not covered,
+        )
+    except PhotoUnreadable:
+        # Never broken bytes: a placeholder that says what happened (S18).
+        response = _image_response(
+            placeholder_png(), "image/png", "integrity-failure.png"
+        )
+        response["X-PixioDoc-Integrity"] = "failed"
+        return response
+    return _image_response(body, "image/jpeg", f"{photo.uuid}-{rendition}.jpg")
+
+
+def _visit_for(request, uuid):
+    return get_object_or_404(
+        visits_for(member=request.member).select_related("patient"), uuid=uuid
+    )
+
+
+@require_GET
+@member_may("edit_patients")
+def add(request, uuid):
+    """Capture with the camera, or pick or drop files, for one visit."""
+    visit = _visit_for(request, uuid)
+    patient = visit.patient
+    ghosts = {
+        key: photo.url("display")
+        for key, photo in latest_by_region(
+            member=request.member, patient=patient
+        ).items()
+    }
+    return render(
+        request,
+        "imaging/add.html",
+        {
+            "visit": visit,
+            "patient": patient,
+            "form": PhotoDetailsForm(
+                initial={"body_region": request.GET.get("region", "")}
+            ),
+            "ghosts": ghosts,
+            "upload_url": reverse("imaging:upload", kwargs={"uuid": visit.uuid}),
+            "bulk": request.GET.get("bulk") == "1",
+        },
+    )
+
+
+@require_POST
+@member_may("edit_patients")
+def upload(request, uuid):
+    """One or more files for a visit; a verdict per file (others kept on refusal)."""
+    visit = _visit_for(request, uuid)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = PhotoDetailsForm(request.POST)
+    files = request.FILES.getlist("photo")
+    if not form.is_valid() or not files:
+        message = (
+            "Choose at least one photo."
+            if form.is_valid()
+            else " ".join(e for errors in form.errors.values() for e in errors)
+        )
+        if wants_json:
+            return JsonResponse({"error": message, "results": []}, status=400)
+        messages.error(request, message)
+        return redirect("imaging:add", uuid=visit.uuid)
+    source = (
+        Photo.Source.CAMERA
+        if request.POST.get("source") == "camera"
+        else Photo.Source.UPLOAD
+    )
+    results = []
+    for upload_file in files:
+        name = upload_file.name or "photo"
+        try:
+            photo = add_photo(
+                actor=request.member,
+                visit=visit,
+                data=upload_file.read(),
+                oversize=getattr(upload_file, "oversize", False),
+                body_region=form.cleaned_data["body_region"],
+                laterality=form.cleaned_data["laterality"],
+                tags=form.cleaned_data["tags"],
+                note=form.cleaned_data["note"],
+                source=source,
+                place_by_capture_date=form.cleaned_data["place_by_capture_date"],
+                request=request,
+            )
+        except PhotoRefused as refused:
+            results.append({"name": name, "stored": False, "message": str(refused)})
+        except ImagingError as error:
+            # A rule for the whole upload (consent, role): the same for every file.
+            results.append({"name": name, "stored": False, "message": str(error)})
+        else:
+            results.append(
+                {
+                    "name": name,
+                    "stored": True,
+                    "message": "Stored.",
+                    "photo": str(photo.uuid),
+                    "visit": str(photo.visit.uuid),
+                    "viewer": photo.get_absolute_url(),
+                }
+            )
+    status = 200 if any(r["stored"] for r in results) else 422
+    if wants_json:
+        return JsonResponse({"results": results}, status=status)
+    return render(
+        request,
+        "imaging/upload_result.html",
+        {"visit": visit, "patient": visit.patient, "results": results},
+        status=status,
+    )
+
+
+def _photo_for(request, uuid):
+    return get_object_or_404(
+        photos_for(member=request.member).select_related("patient", "visit"),
+        uuid=uuid,
+    )
+
+
+@require_GET
+@member_may("view_patients")
+def viewer(request, uuid):
+    """One photo large, with the patient's others a key press away."""
+    photo = _photo_for(request, uuid)
+    siblings = list(
+        patient_photos(member=request.member, patient=photo.patient).order_by(
+            "-visit__visit_on", "created_at", "id"
+        )
+    )
+    index = next(i for i, p in enumerate(siblings) if p.pk == photo.pk)
+    previous = siblings[index - 1] if index > 0 else None
+    following = siblings[index + 1] if index + 1 < len(siblings) else None
+    shapes = json.loads(photo.annotation.shapes) if _has_annotation(photo) else []
+    return render(
+        request,
+        "imaging/viewer.html",
+        {
+            "photo": photo,
+            "patient": photo.patient,
+            "previous": previous,
+            "following": following,
+            "position": index + 1,
+            "count": len(siblings),
+            "shapes": shapes,
+            "may_delete": request.member.may("delete_photo"),
+            "may_edit": request.member.may("edit_patients"),
+        },
+    )
+
+
+def _has_annotation(photo) -> bool:
+    try:
+        photo.annotation  # noqa: B018
+    except Photo.annotation.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+@require_GET
+@member_may("view_patients")
+def gallery(request, uuid):
+    """All of a patient's photos, filtered by body region and tag."""
+    patient = get_object_or_404(patients_for(member=request.member), uuid=uuid)
+    form = FilterForm(request.GET or None)
+    region = tag = ""
+    if form.is_valid():
+        region, tag = form.cleaned_data["region"], form.cleaned_data["tag"]
+    photos = filter_photos(
+        patient_photos(member=request.member, patient=patient).order_by(
+            "-visit__visit_on", "created_at"
+        ),
+        region=region,
+        tag=tag,
+    )
+    record_photos_shown(
+        actor=request.member,
+        patient=patient,
+        photos=photos,
+        page="gallery",
+        request=request,
+    )
+    items = [
+        (
+            p,
+            f"{p.url('thumb')}?c={covering.cover_token(member=request.member, photo=p)}",
+        )
+        for p in photos
+    ]
+    return render(
+        request,
+        "imaging/gallery.html",
+        {"patient": patient, "form": form, "items": items},
+    )
+
+
+@require_GET
+@member_may("view_patients")
+def compare(request, uuid):
+    """Two photos of a patient side by side or overlaid with a slider."""
+    patient = get_object_or_404(patients_for(member=request.member), uuid=uuid)
+    photos = list(
+        patient_photos(member=request.member, patient=patient).order_by(
+            "visit__visit_on", "created_at", "id"
+        )
+    )
+    by_uuid = {str(p.uuid): p for p in photos}
+    first = by_uuid.get(request.GET.get("a", ""))
+    second = by_uuid.get(request.GET.get("b", ""))
+    if first is None or second is None:
+        first, second = default_pair(photos, region=request.GET.get("region", ""))
+    if first is not None and second is not None:
+        record_comparison(
+            actor=request.member, first=first, second=second, request=request
+        )
+    return render(
+        request,
+        "imaging/compare.html",
+        {
+            "patient": patient,
+            "photos": photos,
+            "first": first,
+            "second": second,
+            "mode": "overlay" if request.GET.get("mode") == "overlay" else "side",
+        },
+    )
+
+
+def default_pair(photos, *, region: str = ""):
+    """The first and latest photo of one body region (the latest photo's, by default)."""
+    if not photos:
+        return None, None
+    region = region if region in regions.BY_KEY else photos[-1].body_region
+    same = [p for p in photos if p.body_region == region] or photos
+    return same[0], same[-1]
+
+
+@require_POST
+@member_may("edit_patients")
+def annotate(request, uuid):
+    photo = _photo_for(request, uuid)
+    try:
+        shapes = json.loads(request.body or b"[]")
+        if isinstance(shapes, dict):
+            shapes = shapes.get("shapes")
+        save_annotation(
+            actor=request.member, photo=photo, shapes=shapes, request=request
+        )
+    except (ValueError, ImagingError) as error:
+        message = (
+            str(error) if isinstance(error, ImagingError) else "Send marks as JSON."
+        )
+        return JsonResponse({"error": message}, status=400)
+    return JsonResponse({"saved": True})
+
+
+@member_may("delete_photo")
+def delete(request, uuid):
+    photo = _photo_for(request, uuid)
+    form = DeletePhotoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete_photo(
+                actor=request.member,
+                photo=photo,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ImagingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Photo deleted.")
+            return redirect(photo.patient)
+    return render(
+        request,
+        "imaging/delete.html",
+        {"photo": photo, "patient": photo.patient, "form": form},
+    )

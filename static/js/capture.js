@@ -1,0 +1,219 @@
+/* Capture and upload for one visit (imaging/add.html).
+ * Each file goes in its own request with its own progress bar and verdict, so one
+ * refused file never stops the others. Live camera with a ghost of the previous
+ * photo of the same body region; nothing is written to the device. */
+(function () {
+  "use strict";
+  var form = document.getElementById("photo-form");
+  if (!form) { return; }
+  var queue = document.getElementById("queue");
+  var queueTitle = document.getElementById("queue-title");
+  var regionSelect = form.querySelector("[name=body_region]");
+  var sideSelect = form.querySelector("[name=laterality]");
+  var ghosts = JSON.parse(document.getElementById("ghosts").textContent || "{}");
+  var submit = document.getElementById("photo-submit");
+  var pickers = form.querySelectorAll("input[type=file]");
+  var running = 0;
+
+  function field(name) {
+    var el = form.querySelector("[name=" + name + "]");
+    if (!el) { return ""; }
+    return el.type === "checkbox" ? (el.checked ? "on" : "") : el.value;
+  }
+
+  function addRow(name) {
+    queueTitle.hidden = false;
+    var li = document.createElement("li");
+    var label = document.createElement("span");
+    label.className = "name";
+    label.textContent = name;
+    var bar = document.createElement("progress");
+    bar.max = 100; bar.value = 0;
+    bar.setAttribute("aria-label", "Upload progress of " + name);
+    var verdict = document.createElement("span");
+    verdict.className = "verdict";
+    verdict.textContent = "Waiting…";
+    li.appendChild(label); li.appendChild(bar); li.appendChild(verdict);
+    queue.appendChild(li);
+    return { li: li, bar: bar, verdict: verdict };
+  }
+
+  function verdictOf(row, ok, message) {
+    row.li.className = ok ? "ok" : "refused";
+    row.verdict.textContent = ok ? "Stored" : "Refused: " + message;
+    row.bar.value = 100;
+  }
+
+  function uploadOne(file, name, source) {
+    if (!regionSelect.value) {
+      regionSelect.focus();
+      var r = addRow(name);
+      verdictOf(r, false, "choose a body region first, then add the photo again.");
+      return;
+    }
+    var row = addRow(name);
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", field("csrfmiddlewaretoken"));
+    ["body_region", "laterality", "tags", "note", "place_by_capture_date"].forEach(function (n) {
+      var v = field(n);
+      if (v) { data.append(n, v); }
+    });
+    data.append("source", source || "upload");
+    data.append("photo", file, name);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRFToken", field("csrfmiddlewaretoken"));
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) { row.bar.value = Math.round((e.loaded / e.total) * 95); }
+      row.verdict.textContent = "Uploading…";
+    });
+    running += 1;
+    xhr.addEventListener("loadend", function () {
+      running -= 1;
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
+      if (body && body.results && body.results.length) {
+        var res = body.results[0];
+        verdictOf(row, res.stored, res.message);
+        if (res.stored) {
+          var link = document.createElement("a");
+          link.href = res.viewer; link.textContent = "View";
+          row.li.appendChild(document.createTextNode(" "));
+          row.li.appendChild(link);
+        }
+      } else if (body && body.error) {
+        verdictOf(row, false, body.error);
+      } else if (xhr.status === 0) {
+        verdictOf(row, false, "the connection dropped. Check the network and add the photo again.");
+      } else {
+        verdictOf(row, false, "the server could not take it (" + xhr.status + "). Try again.");
+      }
+    });
+    xhr.send(data);
+  }
+
+  function sendFiles(files) {
+    Array.prototype.forEach.call(files, function (file) {
+      uploadOne(file, file.webkitRelativePath || file.name, "upload");
+    });
+  }
+
+  // With JavaScript, choosing files uploads them at once, each on its own.
+  Array.prototype.forEach.call(pickers, function (input) {
+    input.addEventListener("change", function () {
+      var source = input.hasAttribute("capture") ? "camera" : "upload";
+      Array.prototype.forEach.call(input.files, function (file) {
+        uploadOne(file, file.webkitRelativePath || file.name, source);
+      });
+      input.value = "";
+    });
+  });
+  submit.hidden = true;
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+
+  // Drag and drop, folders included where the browser exposes entries.
+  var zone = document.getElementById("dropzone");
+  ["dragenter", "dragover"].forEach(function (t) {
+    zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.add("over"); });
+  });
+  ["dragleave", "drop"].forEach(function (t) {
+    zone.addEventListener(t, function () { zone.classList.remove("over"); });
+  });
+  function walk(entry, path) {
+    if (entry.isFile) {
+      entry.file(function (file) { uploadOne(file, path + file.name, "upload"); });
+    } else if (entry.isDirectory) {
+      var reader = entry.createReader();
+      var readAll = function () {
+        reader.readEntries(function (entries) {
+          if (!entries.length) { return; }
+          entries.forEach(function (child) { walk(child, path + entry.name + "/"); });
+          readAll();
+        });
+      };
+      readAll();
+    }
+  }
+  zone.addEventListener("drop", function (e) {
+    e.preventDefault();
+    var items = e.dataTransfer.items;
+    if (items && items.length && items[0].webkitGetAsEntry) {
+      Array.prototype.forEach.call(items, function (item) {
+        var entry = item.webkitGetAsEntry();
+        if (entry) { walk(entry, ""); }
+      });
+    } else {
+      sendFiles(e.dataTransfer.files);
+    }
+  });
+
+  // Live camera with the ghost of the previous photo of this region.
+  var cameraBox = document.getElementById("camera");
+  var openButton = document.getElementById("camera-open");
+  var video = document.getElementById("camera-video");
+  var ghost = document.getElementById("camera-ghost");
+  var ghostNote = document.getElementById("ghost-note");
+  var opacity = document.getElementById("ghost-opacity");
+  var stream = null;
+
+  function updateGhost() {
+    var key = regionSelect.value;
+    var side = sideSelect ? sideSelect.value : "";
+    var url = ghosts[key + ":" + side] || ghosts[key];
+    if (url) {
+      ghost.src = url;
+      ghost.hidden = false;
+      ghostNote.hidden = false;
+    } else {
+      ghost.removeAttribute("src");
+      ghost.hidden = true;
+      ghostNote.hidden = true;
+    }
+    ghost.style.opacity = String(opacity.value / 100);
+  }
+  regionSelect.addEventListener("change", updateGhost);
+  if (sideSelect) { sideSelect.addEventListener("change", updateGhost); }
+  opacity.addEventListener("input", updateGhost);
+
+  function stopCamera() {
+    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
+    stream = null;
+    cameraBox.hidden = true;
+    openButton.hidden = false;
+  }
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    openButton.hidden = false;
+    openButton.addEventListener("click", function () {
+      navigator.mediaDevices.getUserMedia({
+        video: { facingMode: { ideal: "environment" }, width: { ideal: 4032 }, height: { ideal: 3024 } },
+        audio: false
+      }).then(function (s) {
+        stream = s;
+        video.srcObject = s;
+        cameraBox.hidden = false;
+        openButton.hidden = true;
+        updateGhost();
+      }).catch(function () {
+        var row = addRow("Camera");
+        verdictOf(row, false, "the camera could not be opened. Allow camera access, or use \u201cTake a photo with the device camera\u201d.");
+      });
+    });
+    document.getElementById("camera-stop").addEventListener("click", stopCamera);
+    document.getElementById("camera-shoot").addEventListener("click", function () {
+      if (!video.videoWidth) { return; }
+      var canvas = document.createElement("canvas");
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      canvas.getContext("2d").drawImage(video, 0, 0);
+      canvas.toBlob(function (blob) {
+        var stamp = new Date().toISOString().replace(/[:.]/g, "-");
+        uploadOne(blob, "camera-" + stamp + ".jpg", "camera");
+      }, "image/jpeg", 0.92);
+    });
+    window.addEventListener("pagehide", stopCamera);
+  }
+  window.addEventListener("beforeunload", function (e) {
+    if (running > 0) { e.preventDefault(); e.returnValue = ""; }
+  });
+})();
