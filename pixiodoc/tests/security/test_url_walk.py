@@ -176,7 +176,8 @@ def is_login_redirect(response, login_path):
 
 def reached(response):
     """The member got the page (or the view's own redirect), not a guard's answer."""
-    if response.status_code == 200 or response.status_code == 204:
+    # 400/422: the view itself refused the (empty) input, so the member got there.
+    if response.status_code in (200, 204, 400, 422):
         return True
     guards = {
         resolve_url(settings.LOGIN_URL),

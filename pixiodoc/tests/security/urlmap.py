@@ -157,6 +157,17 @@ URLS: dict[str, Rule] = {
     "sharing:revoke": may("revoke_share", post=True, kwargs={"uuid": "share_link"}),
     "sharing:extend": may("create_share", post=True, kwargs={"uuid": "share_link"}),
     "sharing:passcode": may("create_share", post=True, kwargs={"uuid": "share_link"}),
+    # imaging
+    "imaging:viewer": may("view_patients", kwargs={"uuid": "photo"}),
+    "imaging:rendition": may(
+        "view_patients", kwargs={"uuid": "photo", "rendition": "rendition"}
+    ),
+    "imaging:annotate": may("edit_patients", post=True, kwargs={"uuid": "photo"}),
+    "imaging:delete": may("delete_photo", kwargs={"uuid": "photo"}),
+    "imaging:add": may("edit_patients", kwargs={"uuid": "visit"}),
+    "imaging:upload": may("edit_patients", post=True, kwargs={"uuid": "visit"}),
+    "imaging:gallery": may("view_patients", kwargs={"uuid": "patient"}),
+    "imaging:compare": may("view_patients", kwargs={"uuid": "patient"}),
 }
 
 # Every URL of the Django admin (names starting "admin:") follows `ADMIN_RULE`.
@@ -297,6 +308,12 @@ def _patient_export(members):
     return export
 
 
+def _photo(members):
+    from imaging.tests.factories import make_photo
+
+    return make_photo(actor=members["clinician"])
+
+
 # Object kind -> maker(members of one practice by role) -> an object with the URL's
 # argument as attribute (`uuid` unless the kwarg is named otherwise).
 OBJECTS = {
@@ -315,6 +332,8 @@ OBJECTS = {
     "erasure_request": _erasure_request,
     "completed_erasure": _completed_erasure,
     "patient_export": _patient_export,
+    "photo": _photo,
+    "rendition": lambda members: "thumb",
 }
 
 # Tables a GET may write: reads of PHI are audited (S26), sessions are touched.
