@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     PHOTO_VIEWED = "photo_viewed", "Photo viewed"
     PHOTO_DELETED = "photo_deleted", "Photo deleted"
     PHOTO_PURGED = "photo_purged", "Deleted photo's blobs purged"
+    PHOTO_MARKED = "photo_marked", "Photo marked or unmarked for teaching/publication"
     PHOTO_INTEGRITY_FAILED = (
         "photo_integrity_failed",
         "Photo failed its integrity check",

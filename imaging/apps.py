@@ -10,3 +10,10 @@ class ImagingConfig(AppConfig):
         from imaging import timeline
 
         timeline.register_sections()
+
+        # A withdrawn teaching or publication consent unmarks the photos at once.
+        from consent.hooks import on_withdrawal
+        from imaging.services import unmark_after_withdrawal
+
+        on_withdrawal("teaching", unmark_after_withdrawal)
+        on_withdrawal("publication", unmark_after_withdrawal)

@@ -65,6 +65,9 @@ class Photo(models.Model):
         related_name="+",
     )
     deletion_reason = EncryptedTextField(blank=True)
+    # Marked for teaching or publication (needs that consent; a withdrawal unmarks).
+    marked_teaching_at = models.DateTimeField(null=True, blank=True)
+    marked_publication_at = models.DateTimeField(null=True, blank=True)
     # Set by the jobs once every blob of a deleted photo is gone.
     purged_at = models.DateTimeField(null=True, blank=True)
 

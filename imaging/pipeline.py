@@ -10,7 +10,9 @@ photo videos) and all metadata are gone, the colour profile is kept.
 
 import hashlib
 import io
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,9 +23,8 @@ from pillow_heif import register_heif_opener
 from imaging.exceptions import PhotoRefused
 
 register_heif_opener()
-# A truncated file is refused, never patched up (S12).
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 
+_flag_lock = threading.Lock()
 ALLOWED_FORMATS = ["JPEG", "PNG", "WEBP", "HEIF"]
 SIZES = {"thumb": 320, "display": 1600}
 QUALITY = {"thumb": 80, "display": 88, "original": 94}
@@ -125,8 +126,24 @@ def _refuse_bomb():
     )
 
 
+@contextmanager
+def _strict_decoding():
+    """A truncated file is refused, never patched up (S12).
+
+    Pillow reads one process-wide flag, and WeasyPrint turns it on when it is
+    imported (consent PDFs): set it off for our decode, put back what was there.
+    """
+    with _flag_lock:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _load(image: Image.Image) -> None:
-    with warnings.catch_warnings():
+    with _strict_decoding(), warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image.load()

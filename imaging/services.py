@@ -14,8 +14,14 @@ from django.utils import timezone
 
 from audit.actions import Action, Outcome
 from audit.services import record_event
+from consent.checks import (
+    active_override,
+    has_consent,
+    require_capture_allowed,
+)
+from consent.exceptions import ConsentRequired
 from imaging import pipeline, regions
-from imaging.exceptions import ImagingError, PhotoRefused
+from imaging.exceptions import ConsentMissing, ImagingError, PhotoRefused
 from imaging.models import RENDITIONS, Annotation, Photo
 from patients.services import visit_on_or_create
 from pixiodoc import blobs, crypto
@@ -75,7 +81,7 @@ def add_photo(
         raise ImagingError("Choose a body region from the list.")
     if laterality not in dict(regions.SIDE_CHOICES):
         raise ImagingError("Choose left, right, both or not applicable.")
-    require_treatment_consent(patient=patient)
+    consent_details = require_treatment_consent(patient=patient)
     tags = normalise_tags(tags)
     try:
         processed = pipeline.process(data, oversize=oversize)
@@ -121,7 +127,13 @@ def add_photo(
         visit_on = None
         if place_by_capture_date and processed.captured_at:
             visit_on = processed.captured_at.date()
-        _save_uploaded(photo=photo, actor=actor, visit_on=visit_on, request=request)
+        _save_uploaded(
+            photo=photo,
+            actor=actor,
+            visit_on=visit_on,
+            request=request,
+            details=consent_details,
+        )
     except BaseException:
         # The row never committed: its blobs would be orphans.
         for name in stored:
@@ -131,7 +143,9 @@ def add_photo(
 
 
 @transaction.atomic
-def _save_uploaded(*, photo: Photo, actor: Member, visit_on, request) -> None:
+def _save_uploaded(
+    *, photo: Photo, actor: Member, visit_on, request, details: dict
+) -> None:
     if visit_on is not None and visit_on != photo.visit.visit_on:
         photo.visit = visit_on_or_create(
             actor=actor, patient=photo.patient, visit_on=visit_on, request=request
@@ -151,6 +165,7 @@ def _save_uploaded(*, photo: Photo, actor: Member, visit_on, request) -> None:
             "source": str(photo.source),
             "region": photo.body_region,
             "sha256": photo.sha256,
+            **details,
         },
     )
 
@@ -164,25 +179,17 @@ def _aware(moment):
         return None
 
 
-def require_treatment_consent(*, patient) -> None:
-    """Photos need the patient's treatment consent (see docs/consent.md)."""
-    checker = _consent_checker()
-    if checker is not None and not checker(patient, "treatment"):
-        from imaging.exceptions import ConsentMissing
+def require_treatment_consent(*, patient) -> dict:
+    """Photos need treatment consent or an active emergency override (consent app).
 
-        raise ConsentMissing(
-            "This patient has not consented to photographs for treatment. Record "
-            "their treatment consent on the timeline first, or ask an owner to use "
-            "the emergency override."
-        )
-
-
-def _consent_checker():
+    Returns audit details naming the override when one let the capture through.
+    """
     try:
-        from consent.selectors import has_consent
-    except ImportError:  # the consent app is not installed in this build
-        return None
-    return has_consent
+        require_capture_allowed(patient)
+    except ConsentRequired as missing:
+        raise ConsentMissing(str(missing)) from None
+    override = active_override(patient)
+    return {"override": str(override.uuid)} if override else {}
 
 
 def read_rendition(
@@ -376,3 +383,58 @@ def record_comparison(
         patient=first.patient,
         details={"photos": [str(first.uuid), str(second.uuid)]},
     )
+
+
+MARKABLE = {"teaching": "marked_teaching_at", "publication": "marked_publication_at"}
+
+
+@transaction.atomic
+def mark_photo(
+    *, actor: Member, photo: Photo, purpose: str, marked: bool, request=None
+) -> Photo:
+    """Mark or unmark a photo for teaching or publication (needs that consent)."""
+    if purpose not in MARKABLE:
+        raise ImagingError("Photos are marked for teaching or publication only.")
+    if photo.patient.practice_id != actor.practice_id:
+        raise ImagingError("This photo belongs to another practice.")
+    if not actor.may("edit_patients"):
+        raise ImagingError("Your role may not mark photos.")
+    if marked and not has_consent(photo.patient, purpose):
+        raise ConsentMissing(
+            f"This patient has not given consent to {purpose}, so the photo cannot "
+            f"be marked for it. Record a consent that grants {purpose} from the "
+            "patient's page (Record consent) first."
+        )
+    locked = Photo.objects.select_for_update().get(pk=photo.pk)
+    setattr(locked, MARKABLE[purpose], timezone.now() if marked else None)
+    locked.save(update_fields=[MARKABLE[purpose]])
+    record_event(
+        action=Action.PHOTO_MARKED,
+        actor=actor,
+        request=request,
+        target=locked,
+        patient=locked.patient,
+        details={"purpose": purpose, "marked": marked},
+    )
+    return locked
+
+
+def unmark_after_withdrawal(*, patient, purpose, actor, withdrawal) -> list[str]:
+    """consent withdrawal hook: a withdrawn purpose unmarks every photo at once."""
+    field = MARKABLE[purpose]
+    photos = list(
+        Photo.objects.select_for_update()
+        .filter(patient=patient, **{f"{field}__isnull": False})
+        .order_by("pk")
+    )
+    for photo in photos:
+        setattr(photo, field, None)
+        photo.save(update_fields=[field])
+        record_event(
+            action=Action.PHOTO_MARKED,
+            actor=actor,
+            target=photo,
+            patient=patient,
+            details={"purpose": purpose, "marked": False, "withdrawal": True},
+        )
+    return [f"Unmarked photo {p.uuid} for {purpose}" for p in photos]

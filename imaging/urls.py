@@ -21,6 +21,7 @@ urlpatterns = [
     path("<uuid:uuid>/<rendition:rendition>/", views.rendition, name="rendition"),
     path("<uuid:uuid>/annotation/", views.annotate, name="annotate"),
     path("<uuid:uuid>/delete/", views.delete, name="delete"),
+    path("<uuid:uuid>/mark/", views.mark, name="mark"),
     path("visits/<uuid:uuid>/add/", views.add, name="add"),
     path("visits/<uuid:uuid>/upload/", views.upload, name="upload"),
     path("patients/<uuid:uuid>/", views.gallery, name="gallery"),

@@ -23,6 +23,7 @@ from imaging.services import (
     PhotoUnreadable,
     add_photo,
     delete_photo,
+    mark_photo,
     read_rendition,
     record_comparison,
     record_photos_shown,
@@ -208,6 +209,10 @@ def viewer(request, uuid):
             "position": index + 1,
             "count": len(siblings),
             "shapes": shapes,
+            "marks": [
+                ("teaching", "Teaching", photo.marked_teaching_at),
+                ("publication", "Publication", photo.marked_publication_at),
+            ],
             "may_delete": request.member.may("delete_photo"),
             "may_edit": request.member.may("edit_patients"),
         },
@@ -317,6 +322,29 @@ def annotate(request, uuid):
         )
         return JsonResponse({"error": message}, status=400)
     return JsonResponse({"saved": True})
+
+
+@require_POST
+@member_may("edit_patients")
+def mark(request, uuid):
+    """Mark or unmark for teaching or publication; needs that consent to mark."""
+    photo = _photo_for(request, uuid)
+    purpose = request.POST.get("purpose", "")
+    marked = request.POST.get("marked") == "on"
+    try:
+        mark_photo(
+            actor=request.member,
+            photo=photo,
+            purpose=purpose,
+            marked=marked,
+            request=request,
+        )
+    except ImagingError as error:
+        messages.error(request, str(error))
+    else:
+        verb = "Marked" if marked else "Unmarked"
+        messages.success(request, f"{verb} for {purpose}.")
+    return redirect(photo)
 
 
 @member_may("delete_photo")

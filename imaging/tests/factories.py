@@ -1,3 +1,5 @@
+from consent.checks import has_consent
+from consent.tests.factories import grant
 from imaging.services import add_photo
 from imaging.tests import images
 from patients.tests.factories import make_patient, make_visit
@@ -10,6 +12,7 @@ def make_photo(
     if visit is None:
         patient = patient or make_patient(actor=actor)
         visit = make_visit(actor=actor, patient=patient)
+    allow_capture(visit.patient, actor)
     return add_photo(
         actor=actor,
         visit=visit,
@@ -17,3 +20,9 @@ def make_photo(
         body_region=body_region,
         **extra,
     )
+
+
+def allow_capture(patient, actor):
+    """Photos need the patient's treatment consent: record it once."""
+    if not has_consent(patient, "treatment"):
+        grant(patient=patient, witness=actor, purposes=["treatment"])

@@ -101,6 +101,16 @@ def test_it_refuses_damaged_files(maker, reason):
     assert refused.value.reason == reason
 
 
+# S12: WeasyPrint (consent PDFs) turns Pillow's truncated-image flag on process-wide
+def test_a_truncated_file_is_refused_even_if_someone_turned_tolerance_on(monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(PhotoRefused, match="damaged"):
+        pipeline.process(images.truncated_jpeg())
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # put back for its owner
+
+
 def test_it_refuses_an_empty_file():
     with pytest.raises(PhotoRefused, match="empty"):
         pipeline.process(b"")

@@ -9,7 +9,7 @@ from imaging.exceptions import ImagingError, PhotoRefused
 from imaging.models import Photo
 from imaging.selectors import photos_due_for_purge, photos_for
 from imaging.tests import images
-from imaging.tests.factories import make_photo
+from imaging.tests.factories import allow_capture, make_photo
 from patients.tests.factories import make_patient, make_visit
 from pixiodoc import blobs
 
@@ -35,6 +35,7 @@ def test_a_stored_photo_is_ciphertext_and_reads_back(clinician, blob_root):
 
 def test_a_refused_file_is_audited_without_its_name(clinician):
     visit = make_visit(actor=clinician, patient=make_patient(actor=clinician))
+    allow_capture(visit.patient, clinician)
     with pytest.raises(PhotoRefused):
         services.add_photo(
             actor=clinician, visit=visit, data=images.pdf(), body_region="hand"
@@ -134,7 +135,8 @@ def test_blobs_are_purged_only_after_the_grace_period(clinician, settings):
     assert due == [photo]
     services.purge_photo_blobs(photo=due[0])
     services.purge_photo_blobs(photo=due[0])  # idempotent
-    assert blobs.blob_names(photo.patient.uuid) == []
+    left = set(blobs.blob_names(photo.patient.uuid))
+    assert left and not left & set(photo.blob_names())  # the consent's blob stays
     assert list(photos_due_for_purge(now=later)) == []
 
 
@@ -174,3 +176,61 @@ def test_bad_marks_are_refused(clinician, shapes):
     photo = make_photo(actor=clinician)
     with pytest.raises(ImagingError):
         services.save_annotation(actor=clinician, photo=photo, shapes=shapes)
+
+
+def test_capture_needs_treatment_consent_and_says_how_to_fix_it(clinician):
+    from consent.services import withdraw_consent
+
+    visit = make_visit(actor=clinician, patient=make_patient(actor=clinician))
+    with pytest.raises(ImagingError, match="Record consent"):
+        services.add_photo(
+            actor=clinician, visit=visit, data=images.jpeg(), body_region="hand"
+        )
+    allow_capture(visit.patient, clinician)
+    services.add_photo(
+        actor=clinician, visit=visit, data=images.jpeg(), body_region="hand"
+    )
+    withdraw_consent(actor=clinician, patient=visit.patient, purpose="treatment")
+    with pytest.raises(ImagingError, match="Record consent"):
+        services.add_photo(
+            actor=clinician, visit=visit, data=images.jpeg(), body_region="hand"
+        )
+    assert Photo.objects.count() == 1
+
+
+def test_an_emergency_override_lets_capture_through_and_is_audited(owner, clinician):
+    from consent.services import set_override_enabled, start_override
+
+    visit = make_visit(actor=clinician, patient=make_patient(actor=clinician))
+    set_override_enabled(actor=owner, enabled=True)
+    override = start_override(
+        actor=clinician,
+        patient=visit.patient,
+        reason="Urgent wound photo before surgery, patient sedated",
+    )
+    photo = services.add_photo(
+        actor=clinician, visit=visit, data=images.jpeg(), body_region="hand"
+    )
+    event = events(Action.PHOTO_UPLOADED).get(object_uuid=photo.uuid)
+    assert event.details["override"] == str(override.uuid)
+
+
+def test_marking_for_teaching_needs_that_consent_and_a_withdrawal_unmarks(clinician):
+    from consent.services import withdraw_consent
+    from consent.tests.factories import grant
+
+    photo = make_photo(actor=clinician)
+    with pytest.raises(ImagingError, match="consent to teaching"):
+        services.mark_photo(
+            actor=clinician, photo=photo, purpose="teaching", marked=True
+        )
+    grant(patient=photo.patient, witness=clinician, purposes=["treatment", "teaching"])
+    services.mark_photo(actor=clinician, photo=photo, purpose="teaching", marked=True)
+    photo.refresh_from_db()
+    assert photo.marked_teaching_at is not None
+    withdrawal = withdraw_consent(
+        actor=clinician, patient=photo.patient, purpose="teaching"
+    )
+    photo.refresh_from_db()
+    assert photo.marked_teaching_at is None
+    assert withdrawal.effects == [f"Unmarked photo {photo.uuid} for teaching"]

@@ -11,7 +11,7 @@ from audit.models import AccessEvent
 from imaging import covering
 from imaging.models import Photo
 from imaging.tests import images
-from imaging.tests.factories import make_photo
+from imaging.tests.factories import allow_capture, make_photo
 from patients.tests.factories import make_patient, make_visit
 
 
@@ -32,7 +32,9 @@ def upload(client, visit, files, *, json_reply=True, **fields):
 
 @pytest.fixture
 def visit(clinician):
-    return make_visit(actor=clinician, patient=make_patient(actor=clinician))
+    visit = make_visit(actor=clinician, patient=make_patient(actor=clinician))
+    allow_capture(visit.patient, clinician)
+    return visit
 
 
 def test_each_file_gets_its_own_verdict_and_the_good_ones_are_kept(

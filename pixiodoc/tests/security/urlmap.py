@@ -164,6 +164,7 @@ URLS: dict[str, Rule] = {
     ),
     "imaging:annotate": may("edit_patients", post=True, kwargs={"uuid": "photo"}),
     "imaging:delete": may("delete_photo", kwargs={"uuid": "photo"}),
+    "imaging:mark": may("edit_patients", post=True, kwargs={"uuid": "photo"}),
     "imaging:add": may("edit_patients", kwargs={"uuid": "visit"}),
     "imaging:upload": may("edit_patients", post=True, kwargs={"uuid": "visit"}),
     "imaging:gallery": may("view_patients", kwargs={"uuid": "patient"}),
