@@ -53,9 +53,11 @@ def normalise_tags(tags) -> str:
 def add_photo(
     *,
     actor: Member,
-    visit,
     data: bytes,
     body_region: str,
+    visit=None,
+    patient=None,
+    visit_on=None,
     oversize: bool = False,
     laterality: str = "",
     tags="",
@@ -68,11 +70,16 @@ def add_photo(
 
     With `place_by_capture_date`, a photo whose EXIF says when it was taken goes
     on the patient's visit of that date (made when there is none) instead.
+    Without a `visit`, give the `patient` and the fallback date `visit_on`: the
+    visit of that date is used or made (photo import).
 
     Raises PhotoRefused (message for the user, audited with a PHI-free reason)
     for a file that is not stored; the caller carries on with the next file.
     """
-    patient = visit.patient
+    if visit is not None:
+        patient = visit.patient
+    elif patient is None or visit_on is None:
+        raise ValueError("give a visit, or a patient and a visit date")
     if patient.practice_id != actor.practice_id or patient.is_blocked:
         raise ImagingError("This visit belongs to another practice.")
     if not actor.may("edit_patients"):
@@ -90,7 +97,7 @@ def add_photo(
             action=Action.PHOTO_REFUSED,
             actor=actor,
             request=request,
-            target=visit,
+            target=visit or patient,
             patient=patient,
             outcome=Outcome.DENIED,
             reason=refused.reason,
@@ -124,7 +131,6 @@ def add_photo(
             )
             stored.append(name)
             setattr(photo, f"{rendition}_blob", name)
-        visit_on = None
         if place_by_capture_date and processed.captured_at:
             visit_on = processed.captured_at.date()
         _save_uploaded(
@@ -146,7 +152,9 @@ def add_photo(
 def _save_uploaded(
     *, photo: Photo, actor: Member, visit_on, request, details: dict
 ) -> None:
-    if visit_on is not None and visit_on != photo.visit.visit_on:
+    if visit_on is not None and (
+        photo.visit_id is None or visit_on != photo.visit.visit_on
+    ):
         photo.visit = visit_on_or_create(
             actor=actor, patient=photo.patient, visit_on=visit_on, request=request
         )

@@ -1,0 +1,132 @@
+"""`manage.py import_photos`: bring exported photos into a patient's timeline (DESIGN §9).
+
+    python manage.py import_photos --practice SLUG --patient RECORD_OR_UUID \\
+        [--visit-date YYYY-MM-DD] [--region CODE] [--member EMAIL] FILE...
+
+Every file goes through the same validation, cleaning and encryption as an
+upload and is audited like one (PHOTO_UPLOADED, source "import"). One line per
+file: `stored NAME` or `refused NAME: reason`. Exit 0 when all were stored, 1
+when any was refused, 2 on bad arguments.
+
+Without --visit-date each photo goes on the visit of the date its camera
+recorded (EXIF), or today's; a visit is added when the patient has none on
+that date. --region takes a key or a SNOMED CT code from docs/imaging.md
+(default: skin_other). The import acts as --member, or as the practice's
+longest-serving active owner.
+"""
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from imaging import regions
+from imaging.exceptions import ImagingError, PhotoRefused
+from imaging.models import Photo
+from imaging.services import add_photo
+from patients import blind_index
+from patients.models import Patient
+from pixiodoc.accounts.models import Member, Practice
+
+BAD_ARGUMENTS = 2
+
+
+def bad(message: str) -> CommandError:
+    return CommandError(message, returncode=BAD_ARGUMENTS)
+
+
+class Command(BaseCommand):
+    help = "Import photo files into a patient's timeline (validated and encrypted)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--practice", required=True, help="practice slug")
+        parser.add_argument(
+            "--patient", required=True, help="record number or patient uuid"
+        )
+        parser.add_argument("--visit-date", help="YYYY-MM-DD (default: capture date)")
+        parser.add_argument(
+            "--region", default="skin_other", help="region key or SNOMED CT code"
+        )
+        parser.add_argument("--member", help="e-mail of the member the import acts as")
+        parser.add_argument("files", nargs="+", metavar="FILE")
+
+    def handle(self, *args, **options):
+        practice = Practice.objects.filter(slug=options["practice"]).first()
+        if practice is None:
+            raise bad(f"no practice with slug {options['practice']!r}")
+        patient = self._patient(practice, options["patient"])
+        region = regions.resolve(options["region"])
+        if region is None:
+            raise bad(
+                f"unknown body region {options['region']!r}; use a key or SNOMED CT "
+                "code from docs/imaging.md"
+            )
+        visit_on = None
+        if options["visit_date"]:
+            try:
+                visit_on = date.fromisoformat(options["visit_date"])
+            except ValueError:
+                raise bad("--visit-date must be YYYY-MM-DD") from None
+        actor = self._actor(practice, options["member"])
+        refused = 0
+        for name in options["files"]:
+            try:
+                data, oversize = self._read(Path(name))
+                add_photo(
+                    actor=actor,
+                    patient=patient,
+                    visit_on=visit_on or timezone.localdate(),
+                    data=data,
+                    oversize=oversize,
+                    body_region=region.key,
+                    source=Photo.Source.IMPORT,
+                    place_by_capture_date=visit_on is None,
+                )
+            except (PhotoRefused, ImagingError) as error:
+                refused += 1
+                self.stdout.write(f"refused {name}: {error}")
+            except OSError as error:
+                refused += 1
+                self.stdout.write(
+                    f"refused {name}: cannot read the file ({error.strerror})"
+                )
+            else:
+                self.stdout.write(f"stored {name}")
+        if refused:
+            raise CommandError(
+                f"{refused} of {len(options['files'])} files refused", returncode=1
+            )
+
+    def _patient(self, practice, value: str) -> Patient:
+        patients = Patient.objects.filter(practice=practice, blocked_at__isnull=True)
+        try:
+            found = patients.filter(uuid=uuid.UUID(value)).first()
+        except ValueError:
+            digest = blind_index.record_number_digest(value.strip())
+            found = patients.filter(record_number_digest=digest).first()
+        if found is None:
+            raise bad("no such patient in that practice (give a record number or uuid)")
+        return found
+
+    def _actor(self, practice, email: str | None) -> Member:
+        members = Member.objects.filter(
+            practice=practice, is_active=True
+        ).select_related("user", "practice")
+        if email:
+            member = members.filter(user__email__iexact=email).first()
+            if member is None or not member.may("edit_patients"):
+                raise bad(f"{email} is not an active member who may add photos")
+            return member
+        member = members.filter(role=Member.Role.OWNER).order_by("pk").first()
+        if member is None:
+            raise bad("the practice has no active owner; give --member EMAIL")
+        return member
+
+    def _read(self, path: Path) -> tuple[bytes, bool]:
+        # Never read more than the cap: an oversize file is refused by name.
+        if path.stat().st_size > settings.PHOTO_MAX_BYTES:
+            return b"", True
+        return path.read_bytes(), False
