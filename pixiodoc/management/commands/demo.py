@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from consent.demo import seed_consents
+from imaging.demo import seed_photos
 from patients.demo import seed_patients
 from pixiodoc.accounts.models import Member, Practice, User
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             practice=practice, clinicians=clinicians, count=options["patients"]
         )
         seed_consents(practice=practice, witness=members["clinician"])
+        seed_photos(practice=practice, actor=members["clinician"])
         self.stdout.write(
             "Demo Clinic is ready. Sign in at http://127.0.0.1:8000/accounts/login/"
         )
