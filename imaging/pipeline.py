@@ -12,6 +12,7 @@ import hashlib
 import io
 import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -231,18 +232,29 @@ def _cmyk_to_rgb(image: Image.Image, icc: bytes | None) -> Image.Image:
 
 
 def render(image: Image.Image) -> dict[str, bytes]:
-    """JPEG renditions: original (full size), display (1600 px) and thumb (320 px)."""
+    """JPEG renditions: original (full size), display (1600 px) and thumb (320 px).
+
+    The full-size encode runs in a second thread while the smaller renditions are
+    made (Pillow releases the GIL in both); no full-size copy is ever made.
+    """
     icc = image.info.get("icc_profile")
-    out = {"original": _encode(image, "original", icc)}
-    display = image.copy()
-    display.thumbnail(
-        (SIZES["display"],) * 2, Image.Resampling.LANCZOS, reducing_gap=2.0
-    )
-    out["display"] = _encode(display, "display", icc)
-    thumb = display.copy()
-    thumb.thumbnail((SIZES["thumb"],) * 2, Image.Resampling.LANCZOS)
-    out["thumb"] = _encode(thumb, "thumb", icc)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        original = pool.submit(_encode, image, "original", icc)
+        display = _shrink(image, SIZES["display"])
+        out = {"display": _encode(display, "display", icc)}
+        thumb = _shrink(display, SIZES["thumb"])
+        out["thumb"] = _encode(thumb, "thumb", icc)
+        out["original"] = original.result()
     return out
+
+
+def _shrink(image: Image.Image, longest: int) -> Image.Image:
+    width, height = image.size
+    scale = min(1.0, longest / max(width, height))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    if size == image.size:
+        return image
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _encode(image: Image.Image, rendition: str, icc: bytes | None) -> bytes:
