@@ -3,7 +3,8 @@
 Each image is a Pillow drawing of an abstract "lesion" on a beige ground with a
 scale bar; across a patient's visits it shrinks, so comparison has something to
 show. Every image goes through the real pipeline (validation, cleaning,
-encryption). Idempotent: a visit that has photos gets no more.
+encryption) and only for patients whose consent allows capture (consent's
+demo seeds those first). Idempotent: a visit that has photos gets no more.
 """
 
 import io
@@ -12,8 +13,6 @@ import random
 from PIL import Image, ImageDraw, ImageFilter
 
 from consent.checks import capture_allowed
-from consent.models import ConsentTemplate
-from consent.services import ensure_default_templates, record_consent
 from imaging.models import Photo
 from imaging.services import add_photo
 
@@ -55,35 +54,6 @@ def demo_image(*, seed: int, progress: float, size=(1200, 900)) -> bytes:
     return out.getvalue()
 
 
-def _demo_signature() -> bytes:
-    image = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
-    ImageDraw.Draw(image).line(
-        [(20, 70), (80, 25), (140, 70), (210, 30), (280, 60)], fill="black", width=4
-    )
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
-
-def _consent_for_photos(*, patient, actor) -> None:
-    """Demo patients agree to treatment photos and second opinions (synthetic)."""
-    if capture_allowed(patient):
-        return
-    ensure_default_templates(practice=patient.practice)
-    current = ConsentTemplate.objects.filter(
-        practice=patient.practice, is_current=True
-    ).order_by("id")
-    template = next(t for t in current if "treatment" in t.purposes)
-    answers = {p: p in ("treatment", "second_opinion") for p in template.purposes}
-    record_consent(
-        actor=actor,
-        patient=patient,
-        template=template,
-        answers=answers,
-        signature_png=_demo_signature(),
-    )
-
-
 def seed_photos(*, practice, actor, patients: int = 12) -> int:
     """Add one generated photo to each visit of the first demo patients."""
     from patients.models import Patient
@@ -102,7 +72,8 @@ def seed_photos(*, practice, actor, patients: int = 12) -> int:
         visits = list(patient.visits.order_by("visit_on", "created_at"))
         if not visits or all(v.pk in has_photos for v in visits):
             continue
-        _consent_for_photos(patient=patient, actor=actor)
+        if not capture_allowed(patient):
+            continue  # consent's demo leaves a few without consent on purpose
         region = DEMO_REGIONS[n % len(DEMO_REGIONS)]
         for k, visit in enumerate(visits):
             if visit.pk in has_photos:

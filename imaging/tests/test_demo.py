@@ -5,6 +5,7 @@ from django.core.management import call_command
 from imaging.demo import demo_image, seed_photos
 from imaging.models import Photo
 from imaging.tests import images
+from imaging.tests.factories import allow_capture
 from patients.demo import seed_patients
 from patients.models import Visit
 
@@ -16,13 +17,18 @@ def test_demo_images_are_drawings_that_shrink_over_visits():
     assert first.tobytes() != last.tobytes()
 
 
-def test_seeding_photos_is_idempotent_and_goes_through_consent(owner, clinician):
-    seed_patients(practice=clinician.practice, clinicians=[clinician], count=3)
-    added = seed_photos(practice=clinician.practice, actor=clinician, patients=2)
+def test_seeding_photos_is_idempotent_and_respects_consent(owner, clinician):
+    patients = seed_patients(
+        practice=clinician.practice, clinicians=[clinician], count=3
+    )
+    for patient in patients[:2]:
+        allow_capture(patient, clinician)
+    added = seed_photos(practice=clinician.practice, actor=clinician, patients=3)
     visits = Visit.objects.filter(patient__in=Photo.objects.values("patient")).count()
     assert added == visits == Photo.objects.count() > 0
     assert set(Photo.objects.values_list("source", flat=True)) == {"demo"}
-    assert seed_photos(practice=clinician.practice, actor=clinician, patients=2) == 0
+    assert Photo.objects.filter(patient=patients[2]).count() == 0  # no consent
+    assert seed_photos(practice=clinician.practice, actor=clinician, patients=3) == 0
 
 
 def test_the_demo_command_adds_photos_once(db, settings):
