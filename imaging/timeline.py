@@ -19,8 +19,11 @@ def patient_context(member, patient, visits) -> dict:
 
 
 def visit_context(member, patient, visits) -> dict:
+    # Only what the strip shows: each encrypted field loaded costs a decryption.
     photos = list(
-        patient_photos(member=member, patient=patient).order_by("created_at", "id")
+        patient_photos(member=member, patient=patient)
+        .defer("note", "deletion_reason", "visit__reason", "visit__notes")
+        .order_by("created_at", "id")
     )
     by_visit: dict[int, dict] = {}
     for photo in photos:

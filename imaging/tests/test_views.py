@@ -320,3 +320,23 @@ def test_deleting_needs_a_reason_and_a_post(client_for, clinician, assistant):
     assert response.status_code == 302
     photo.refresh_from_db()
     assert photo.deleted_at is not None and photo.deleted_by == clinician
+
+
+def test_the_timeline_query_count_does_not_grow_with_photos(client_for, clinician):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    patient = make_patient(actor=clinician)
+    visits = [make_visit(actor=clinician, patient=patient) for _ in range(2)]
+    make_photo(actor=clinician, visit=visits[0])
+    client = client_for(clinician)
+    url = patient.get_absolute_url()
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for visit in visits * 2:
+        make_photo(actor=clinician, visit=visit, body_region="knee")
+    make_visit(actor=clinician, patient=patient)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
