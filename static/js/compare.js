@@ -1,6 +1,13 @@
-/* Overlay comparison: the slider reveals the later photo over the earlier one. */
+/* Comparison: choosing photos or the view reloads the page; in overlay view the
+ * slider (or the arrow keys) reveals the later photo over the earlier one. */
 (function () {
   "use strict";
+  var form = document.querySelector(".compare-form");
+  if (form) {
+    Array.prototype.forEach.call(form.querySelectorAll("select, input[type=radio]"), function (el) {
+      el.addEventListener("change", function () { form.submit(); });
+    });
+  }
   var slider = document.getElementById("overlay-slider");
   var top = document.getElementById("overlay-top");
   if (!slider || !top) { return; }
@@ -9,18 +16,13 @@
   }
   slider.addEventListener("input", apply);
   document.addEventListener("keydown", function (e) {
-    if (e.target.tagName === "INPUT" && e.target !== slider) { return; }
+    var tag = (e.target.tagName || "").toLowerCase();
+    if (tag === "select" || (tag === "input" && e.target !== slider)) { return; }
+    if (e.target === slider) { return; }
     if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
-      if (e.target === slider) { return; }
       slider.value = String(Number(slider.value) + (e.key === "ArrowLeft" ? -5 : 5));
       apply();
     }
   });
   apply();
-  var form = document.querySelector(".compare-form");
-  if (form) {
-    Array.prototype.forEach.call(form.querySelectorAll("select, input[type=radio]"), function (el) {
-      el.addEventListener("change", function () { form.submit(); });
-    });
-  }
 })();

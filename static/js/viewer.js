@@ -51,7 +51,9 @@
 
   document.addEventListener("keydown", function (e) {
     var tag = (e.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select") { return; }
+    // Arrow keys belong to text fields, lists and radio groups; not to the page there.
+    if (tag === "textarea" || tag === "select") { return; }
+    if (tag === "input" && e.target.type !== "checkbox") { return; }
     var link = null;
     if (e.key === "ArrowLeft") { link = document.getElementById("viewer-prev"); }
     if (e.key === "ArrowRight") { link = document.getElementById("viewer-next"); }
