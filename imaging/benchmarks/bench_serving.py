@@ -1,0 +1,140 @@
+"""Thumbnail serving through gunicorn on loopback vs a static file of the same size.
+
+Target: decrypting and serving a thumbnail reaches at least half the requests per
+second of the same gunicorn serving a static file of the same size (WhiteNoise).
+The thumbnail request is what a timeline makes: signed in, verified, scoped,
+decrypted, with the page's cover token (so no audit row per thumbnail); the
+audited variant (no token: one audit event per request) is printed too.
+Loopback only, a fixed number of requests, 4 client threads.
+"""
+
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from imaging import covering
+from imaging.benchmarks.photos import twelve_megapixel_jpeg
+from imaging.tests.factories import make_photo
+from pixiodoc import blobs
+from pixiodoc.testing import sign_in
+
+REQUESTS = 400
+THREADS = 4
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def fetch(port, path, cookie) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    assert response.status == 200, (path, response.status)
+    return len(body)
+
+
+def rate(port, path, cookie) -> float:
+    for _ in range(5):  # warm up both workers
+        fetch(port, path, cookie)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(lambda _: fetch(port, path, cookie), range(REQUESTS)))
+    return REQUESTS / (time.perf_counter() - started)
+
+
+@pytest.mark.bench
+def test_bench_thumbnail_serving_against_a_static_file(
+    transactional_db, clinician, settings, tmp_path
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    blob_root = tmp_path / "blobs"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blob_root)},
+        },
+    }
+    photo = make_photo(actor=clinician, data=twelve_megapixel_jpeg())
+    size = len(
+        blobs.read_blob(
+            photo.patient, obj=photo.uuid, label="thumb", name=photo.thumb_blob
+        )
+    )
+    client = sign_in(Client(), clinician)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    static_dir = Path(settings.STATIC_ROOT) / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    (static_dir / "same-size.bin").write_bytes(os.urandom(size))
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pixiodoc.settings",
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(blob_root),
+        "DEBUG": "false",
+    }
+    server = subprocess.Popen(  # noqa: S603 - gunicorn from our own venv
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "pixiodoc.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        token = covering.cover_token(member=clinician, photo=photo)
+        thumb = f"{photo.url('thumb')}?c={token}"
+        assert fetch(port, thumb, cookie) == size
+        static_rate = rate(port, "/static/bench/same-size.bin", cookie)
+        thumb_rate = rate(port, thumb, cookie)
+        audited_rate = rate(port, photo.url("thumb"), cookie)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(static_dir, ignore_errors=True)
+    print(
+        f"\nthumbnail ({size / 1024:.0f} KiB) through gunicorn (2 workers, {THREADS} "
+        f"client threads, {REQUESTS} requests): {thumb_rate:.0f} req/s as the "
+        f"timeline asks (covered), {audited_rate:.0f} req/s audited one by one; "
+        f"static file of the same size {static_rate:.0f} req/s; ratio "
+        f"{thumb_rate / static_rate:.2f} (target >= 0.5)"
+    )
