@@ -17,3 +17,20 @@ class ImagingConfig(AppConfig):
 
         on_withdrawal("teaching", unmark_after_withdrawal)
         on_withdrawal("publication", unmark_after_withdrawal)
+
+        # The orphan sweep (patients.housekeeping) keeps every blob a Photo names,
+        # deleted-but-not-yet-purged photos included.
+        from patients.blobrefs import register_blob_references
+
+        register_blob_references("imaging", referenced_blobs)
+
+
+def referenced_blobs(patient_uuids):
+    from imaging.models import Photo
+
+    names = []
+    for row in Photo.objects.filter(patient__uuid__in=patient_uuids).values_list(
+        "thumb_blob", "display_blob", "original_blob"
+    ):
+        names.extend(row)
+    return names
