@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("pixiodoc.accounts.urls")),
     path("patients/", include("patients.urls")),
     path("consent/", include("consent.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("sharing.urls")),
 ]

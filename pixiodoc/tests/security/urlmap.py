@@ -121,6 +121,12 @@ URLS: dict[str, Rule] = {
     "consent:print": may("view_patients", kwargs={"uuid": "consent"}),
     "consent:pdf": may("view_patients", kwargs={"uuid": "consent"}),
     "consent:email": may("edit_patients", post=True, kwargs={"uuid": "consent"}),
+    # audit
+    "audit:list": may("view_audit"),
+    "audit:patient": may("view_audit", kwargs={"uuid": "patient"}),
+    "audit:member": may("view_audit", kwargs={"uuid": "member"}),
+    "audit:export_csv": may("view_audit"),
+    "audit:export_pdf": may("view_audit"),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
     "sharing:list": may("revoke_share"),
