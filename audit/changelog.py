@@ -124,5 +124,22 @@ def _audit_bulk_updates(model) -> None:
         manager.__class__ = type(
             base.__name__,
             (base,),
-            {"_queryset_class": audited_qs, "__module__": base.__module__},
+            {
+                "_queryset_class": audited_qs,
+                "__module__": base.__module__,
+                "__eq__": _same_as(base),
+                "__hash__": base.__hash__,
+            },
         )
+
+
+def _same_as(base):
+    """Equality as the original manager's, so migration states compare equal."""
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, base)
+            and self._constructor_args == other._constructor_args
+        )
+
+    return __eq__
