@@ -16,12 +16,8 @@ An app registers its models from its AppConfig.ready():
   and each deletion is logged.
 """
 
-from auditlog.context import auditlog_value
 from auditlog.registry import auditlog
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Expression
-from django.utils import timezone
 
 MASK = "[redacted]"
 _registered: dict = {}
@@ -64,46 +60,36 @@ def registered_models() -> dict:
 
 
 def _audited_update(self, **kwargs):
-    """QuerySet.update, plus one change-log entry per row it touched."""
+    """QuerySet.update, plus one change-log entry per row it touched.
+
+    Entries go through LogEntry.objects.log_create one by one, so auditlog's
+    request context (actor, address) is attached exactly as for save().
+    """
     from auditlog.models import LogEntry
 
     rules = _registered[self.model]
     with transaction.atomic(using=self.db):
-        before = {row.pk: row for row in self}
+        before = list(self)
         count = super(type(self), self).update(**kwargs)
-        context = auditlog_value.get({})
-        actor = context.get("actor")
-        entries = []
-        for pk, row in before.items():
+        for row in before:
             changes = {}
             for name, new in kwargs.items():
                 if name in rules["exclude"]:
                     continue
-                field = self.model._meta.get_field(name)
-                old = field.value_from_object(row)
+                old = self.model._meta.get_field(name).value_from_object(row)
                 if name in rules["phi"]:
                     changes[name] = [MASK, MASK]
-                elif isinstance(new, Expression) or hasattr(new, "resolve_expression"):
+                elif hasattr(new, "resolve_expression"):
                     changes[name] = [str(old), "[computed]"]
                 elif old != new:
                     changes[name] = [str(old), str(getattr(new, "pk", new))]
             if changes:
-                entries.append(
-                    LogEntry(
-                        content_type=ContentType.objects.get_for_model(self.model),
-                        object_pk=str(pk),
-                        object_id=pk if isinstance(pk, int) else None,
-                        object_repr=str(row),
-                        action=LogEntry.Action.UPDATE,
-                        changes=changes,
-                        actor=actor,
-                        actor_email=getattr(actor, "email", None),
-                        remote_addr=context.get("remote_addr"),
-                        timestamp=timezone.now(),
-                        additional_data={"bulk": True},
-                    )
+                LogEntry.objects.log_create(
+                    row,
+                    action=LogEntry.Action.UPDATE,
+                    changes=changes,
+                    additional_data={"bulk": True},
                 )
-        LogEntry.objects.bulk_create(entries)
     return count
 
 
