@@ -4,8 +4,7 @@ import ipaddress
 import logging
 import uuid as uuid_module
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.actions import ActorType, Outcome
@@ -110,19 +109,29 @@ def record_event(
 def _link(event: AccessEvent) -> None:
     """Take the practice's chain head under a row lock, then append after it.
 
-    The UPDATE comes first so the lock (a row lock on PostgreSQL, the write lock
-    on SQLite) is taken before anything is read: concurrent writers queue here
-    instead of forking the chain (S28).
+    The UPDATE ... RETURNING comes first so the lock (a row lock on PostgreSQL,
+    the write lock on SQLite) is taken before anything is read: concurrent
+    writers queue here instead of forking the chain (S28). Three statements in
+    all: advance the head, insert the event, store its hash in the head.
     """
     key = chain_key(event.practice)
-    if not ChainHead.objects.filter(key=key).update(seq=F("seq") + 1):
+    head = _advance(key)
+    if head is None:
         ChainHead.objects.get_or_create(key=key)
-        ChainHead.objects.filter(key=key).update(seq=F("seq") + 1)
-    head = ChainHead.objects.get(key=key)
+        head = _advance(key)
     # Taken under the lock, so time never runs backwards along the chain.
     event.created_at = timezone.now()
-    event.seq = head.seq
-    event.prev_hash = head.last_hash or GENESIS
+    event.seq, event.prev_hash = head[0], head[1] or GENESIS
     event.hash = event_hash(event)
     event.save(force_insert=True)
     ChainHead.objects.filter(key=key).update(last_hash=event.hash)
+
+
+def _advance(key: str) -> tuple[int, str] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_chainhead SET seq = seq + 1 WHERE key = %s "
+            "RETURNING seq, last_hash",
+            [key],
+        )
+        return cursor.fetchone()
