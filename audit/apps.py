@@ -6,10 +6,6 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self):
-        from django.contrib.admin.models import LogEntry as AdminLogEntry
-        from django.db.models.signals import post_save
-
-        from audit.admin_events import record_admin_change
         from audit.changelog import register_phi_model
         from pixiodoc.accounts.models import Member, Practice, User
 
@@ -17,13 +13,15 @@ class AuditConfig(AppConfig):
         register_phi_model(
             User,
             phi_fields=["email", "full_name"],
-            exclude_fields=["password", "last_login"],
+            # Sign-in bookkeeping changes on every attempt: not logged.
+            exclude_fields=[
+                "password",
+                "last_login",
+                "session_epoch",
+                "otp_failures",
+                "otp_locked_until",
+            ],
             m2m_fields=["groups", "user_permissions"],
         )
         register_phi_model(Member)
         register_phi_model(Practice)
-        post_save.connect(
-            record_admin_change,
-            sender=AdminLogEntry,
-            dispatch_uid="audit.admin_change",
-        )

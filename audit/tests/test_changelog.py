@@ -3,13 +3,9 @@ from datetime import date
 
 import pytest
 from auditlog.models import LogEntry
-from django.contrib.admin.models import CHANGE
-from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.contenttypes.models import ContentType
 
-from audit.actions import Action
 from audit.changelog import MASK, register_phi_model, registered_models
-from audit.models import AccessEvent
 from patients.models import Patient, Visit
 from patients.tests.factories import make_patient, make_visit
 from pixiodoc.accounts.models import Member, Practice, User
@@ -126,18 +122,3 @@ def test_user_changes_mask_identity_and_skip_the_password(clinician):
 def test_registering_an_unknown_field_is_refused():
     with pytest.raises(ValueError, match="no field"):
         register_phi_model(Practice, phi_fields=["nickname"])
-
-
-# S26
-def test_a_django_admin_change_is_an_access_event(owner):
-    AdminLogEntry.objects.log_actions(
-        user_id=owner.user.pk,
-        queryset=[owner.practice],
-        action_flag=CHANGE,
-        change_message="[]",
-        single_object=True,
-    )
-    event = AccessEvent.objects.get(action=Action.ADMIN_CHANGE)
-    assert event.member == owner
-    assert event.object_type == "accounts.practice"
-    assert event.details == {"operation": "change", "object_id": str(owner.practice.pk)}
