@@ -4,3 +4,24 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = "Audit"
+
+    def ready(self):
+        from audit.changelog import register_phi_model
+        from pixiodoc.accounts.models import Member, Practice, User
+
+        # Access rights and staff identities (S29); patients registers its own models.
+        register_phi_model(
+            User,
+            phi_fields=["email", "full_name"],
+            # Sign-in bookkeeping changes on every attempt: not logged.
+            exclude_fields=[
+                "password",
+                "last_login",
+                "session_epoch",
+                "otp_failures",
+                "otp_locked_until",
+            ],
+            m2m_fields=["groups", "user_permissions"],
+        )
+        register_phi_model(Member)
+        register_phi_model(Practice)

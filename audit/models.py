@@ -71,3 +71,110 @@ class ChainHead(models.Model):
 
     def __str__(self):
         return f"chain head {self.key}: {self.seq}"
+
+
+class ChainCheckpoint(models.Model):
+    """Left by audit retention: the last purged link, so the rest still verifies.
+
+    Signed with HMAC under AUDIT_CHECKPOINT_KEY (audit/retention.py): a forged or
+    edited checkpoint fails verification like an edited event.
+    """
+
+    practice = models.ForeignKey(
+        "accounts.Practice", null=True, blank=True, on_delete=models.PROTECT
+    )
+    # The seq and hash of the newest event the purge removed.
+    seq = models.PositiveBigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    purged = models.PositiveBigIntegerField()
+    cutoff = models.DateTimeField()
+    created_at = models.DateTimeField()
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["practice_id", "seq"]
+
+    def __str__(self):
+        return f"checkpoint {self.practice_id} at {self.seq}"
+
+
+class ChainStatus(models.Model):
+    """The result of the last verification of a practice's chain (shown as a banner).
+
+    A cache, not evidence: verify_audit recomputes it from the events.
+    """
+
+    practice = models.OneToOneField(
+        "accounts.Practice", on_delete=models.CASCADE, related_name="+"
+    )
+    checked_at = models.DateTimeField()
+    intact = models.BooleanField()
+    events = models.PositiveBigIntegerField(default=0)
+    broken_event_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=16, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+
+    def __str__(self):
+        return (
+            f"chain status {self.practice_id}: {'intact' if self.intact else 'broken'}"
+        )
+
+
+class PracticeAuditSettings(models.Model):
+    """Alert thresholds of one practice (S38); defaults apply when there is no row."""
+
+    practice = models.OneToOneField(
+        "accounts.Practice", on_delete=models.CASCADE, related_name="+"
+    )
+    max_patients_per_hour = models.PositiveIntegerField(
+        default=40,
+        help_text="Alert when one member opens more patients than this in an hour.",
+    )
+    max_share_refusals_per_hour = models.PositiveIntegerField(
+        default=10,
+        help_text="Alert when one address fails to open share links more often than this in an hour.",
+    )
+
+    class Meta:
+        verbose_name_plural = "practice audit settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_patients_per_hour__gte=1)
+                & models.Q(max_share_refusals_per_hour__gte=1),
+                name="audit_practiceauditsettings_thresholds_positive",
+            )
+        ]
+
+    def __str__(self):
+        return f"audit settings of {self.practice_id}"
+
+
+class AuditAlert(models.Model):
+    """One raised alert, kept so the same subject is not alerted twice an hour."""
+
+    class Kind(models.TextChoices):
+        PATIENT_VOLUME = "patient_volume", "Many patients opened by one member"
+        SHARE_TOKEN_MISSES = "share_token_misses", "Repeated share-link misses"
+        CHAIN_BROKEN = "chain_broken", "Audit chain broken"
+
+    practice = models.ForeignKey("accounts.Practice", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    # A member uuid, an address or a broken event id: never PHI.
+    subject = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    raised_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["practice", "kind", "subject", "raised_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=["patient_volume", "share_token_misses", "chain_broken"]
+                ),
+                name="audit_auditalert_kind_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"alert {self.kind} {self.subject}"

@@ -41,3 +41,17 @@ def timeline_visits(*, patient: Patient) -> QuerySet[Visit]:
     return patient.visits.select_related("clinician__user").order_by(
         "-visit_on", "-created_at"
     )
+
+
+def patient_uuid_for_record_number(practice, record_number: str):
+    """The uuid of the practice's patient with this record number, blocked ones too.
+
+    Registered with audit.lookups for the compliance pages (the accounting of
+    disclosures covers patients whose erasure is under way).
+    """
+    digest = blind_index.record_number_digest(record_number.strip())
+    return (
+        Patient.objects.filter(practice=practice, record_number_digest=digest)
+        .values_list("uuid", flat=True)
+        .first()
+    )

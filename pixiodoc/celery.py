@@ -38,6 +38,21 @@ app.conf.beat_schedule = {
         "task": "patients.resume_pending_jobs",
         "schedule": 300.0,
     },
+    # Audit: check every hash chain nightly; a break alerts compliance officers (S28, S38).
+    "audit-verify-chains": {
+        "task": "audit.tasks.verify_audit_chains",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    # Audit: unusual volumes (patients opened, share-link misses) every 10 minutes (S38).
+    "audit-scan-alerts": {
+        "task": "audit.tasks.scan_audit_alerts",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Audit retention: events past AUDIT_RETENTION_DAYS go, leaving a signed checkpoint.
+    "audit-retention": {
+        "task": "audit.tasks.purge_audit_retention",
+        "schedule": crontab(hour=3, minute=5),
+    },
 }
 
 

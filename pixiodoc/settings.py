@@ -293,6 +293,9 @@ if PRODUCTION:
 
 # django-auditlog: PHI fields are excluded per model; the actor comes from the request.
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# Audit retention (docs/audit.md): six years; checkpoints are signed with this key.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=6 * 365 + 2)
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", default="")
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("patients/", include("patients.urls")),
     path("consent/", include("consent.urls")),
     path("photos/", include("imaging.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("sharing.urls")),
 ]

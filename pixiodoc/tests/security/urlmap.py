@@ -150,6 +150,12 @@ URLS: dict[str, Rule] = {
     "patients:export_download": may(
         "view_patients", post=True, kwargs={"uuid": "patient_export"}
     ),
+    # audit
+    "audit:list": may("view_audit"),
+    "audit:patient": may("view_audit", kwargs={"uuid": "patient"}),
+    "audit:member": may("view_audit", kwargs={"uuid": "member"}),
+    "audit:export_csv": may("view_audit"),
+    "audit:export_pdf": may("view_audit"),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
     "sharing:list": may("revoke_share"),

@@ -1,0 +1,97 @@
+"""The compliance filter: dates, member, patient (record number or uuid), action, outcome."""
+
+from django import forms
+
+from audit import lookups
+from audit.actions import Action, Outcome
+from pixiodoc.accounts.models import Member
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class EventFilterForm(forms.Form):
+    start = forms.DateField(
+        label="From", required=False, widget=DateInput(format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label="To (included)", required=False, widget=DateInput(format="%Y-%m-%d")
+    )
+    member = forms.ModelChoiceField(
+        label="Member",
+        queryset=Member.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        empty_label="Anyone",
+        error_messages={
+            "invalid_choice": "This is not a member of this practice: choose one from the list."
+        },
+    )
+    patient = forms.CharField(
+        label="Patient (record number or id)",
+        required=False,
+        max_length=100,
+        help_text="Found through the record number's blind index; events show the patient's id.",
+    )
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action"), *Action.choices]
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, choices=[("", "Any outcome"), *Outcome.choices]
+    )
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+        self.fields["member"].queryset = (
+            Member.objects.filter(practice=practice)
+            .select_related("user")
+            .order_by("user__email")
+        )
+        self.fields["member"].label_from_instance = lambda m: (
+            f"{m.user.display_name} ({m.get_role_display()})"
+        )
+
+    def clean_patient(self):
+        text = self.cleaned_data["patient"].strip()
+        if not text:
+            return None
+        found = lookups.patient_uuid(self.practice, text)
+        if found is None:
+            raise forms.ValidationError(
+                "No patient of this practice has this record number. Check it, or "
+                "paste the patient's id from an event."
+            )
+        return found
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error(
+                "end", "The end date is before the start date: choose a later end date."
+            )
+        return data
+
+    def filters(self) -> dict:
+        """Keyword arguments for selectors.filter_events."""
+        data = self.cleaned_data
+        return {
+            "start": data.get("start"),
+            "end": data.get("end"),
+            "member": data.get("member"),
+            "patient_uuid": data.get("patient"),
+            "action": data.get("action", ""),
+            "outcome": data.get("outcome", ""),
+        }
+
+    def described(self) -> dict:
+        """The filter as recorded in the audit log and printed on reports: PHI-free."""
+        data = self.filters()
+        data["patient"] = data.pop("patient_uuid")
+        return {
+            key: str(value.uuid if key == "member" else value)
+            for key, value in data.items()
+            if value
+        }

@@ -1,0 +1,32 @@
+"""verify_audit [--practice SLUG]: check the hash chains (DESIGN.md §9, S28).
+
+Exit 0 printing `intact: N events` when every chain holds; exit 1 with one line
+per broken chain naming its first broken event (its id) and what is wrong.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from audit.verify import verify_all
+
+
+class Command(BaseCommand):
+    help = "Verify the audit hash chains; exit 1 naming the first broken event."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--practice", metavar="SLUG", help="only this practice")
+
+    def handle(self, *args, practice=None, **options):
+        from pixiodoc.accounts.models import Practice
+
+        chosen = None
+        if practice is not None:
+            chosen = Practice.objects.filter(slug=practice).first()
+            if chosen is None:
+                raise CommandError(f"No practice with slug {practice!r}.", returncode=2)
+        results = verify_all(chosen)
+        broken = [r for r in results if not r.intact]
+        if broken:
+            for result in broken:
+                self.stdout.write(result.line())
+            raise SystemExit(1)
+        self.stdout.write(f"intact: {sum(r.events for r in results)} events")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("patients/<uuid:uuid>/", views.patient_events, name="patient"),
+    path("members/<uuid:uuid>/", views.member_events, name="member"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.pdf", views.export_pdf, name="export_pdf"),
+]
