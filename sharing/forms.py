@@ -25,3 +25,92 @@ class ExtendForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The link stays open until the end of this day (UTC).",
     )
+
+
+class ShareLinkForm(forms.Form):
+    """A new link: which photos, for whom, for how long, with what protection."""
+
+    photos = forms.MultipleChoiceField(
+        label="Photos", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    visits = forms.MultipleChoiceField(
+        label="Whole visits",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every photo of the visits ticked here is shared too.",
+    )
+    recipient_name = forms.CharField(label="Recipient's name", max_length=150)
+    recipient_email = forms.EmailField(
+        label="Recipient's e-mail address",
+        help_text="The link is e-mailed here, for example name@hospital.org.",
+    )
+    message = forms.CharField(
+        label="Message",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown to the recipient above the photos.",
+    )
+    days = forms.IntegerField(label="Available for (days)", min_value=1, initial=7)
+    with_passcode = forms.BooleanField(
+        label="Protect with a passcode",
+        required=False,
+        help_text="A passcode is generated and shown to you once: give it to the "
+        "recipient by phone or another channel, not in the same e-mail.",
+    )
+    open_limit = forms.IntegerField(
+        label="Open limit",
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text="How many times the link may be opened. Leave empty for no limit.",
+    )
+    allow_download = forms.BooleanField(
+        label="Allow download of display-size images",
+        required=False,
+        help_text="Originals are never shared.",
+    )
+    include_identity = forms.BooleanField(
+        label="Include the patient's name and date of birth",
+        required=False,
+        help_text="Leave unticked unless the recipient needs them.",
+    )
+
+    def __init__(self, *args, photos, max_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photo_rows = list(photos)
+        self.max_days = max_days
+        self.fields["photos"].choices = [
+            (str(p.uuid), f"{p.visit.visit_on:%d %b %Y} · {p.region_label}")
+            for p in self.photo_rows
+        ]
+        visits = {p.visit.uuid: p.visit for p in self.photo_rows}
+        self.fields["visits"].choices = [
+            (str(uuid), f"{visit.visit_on:%d %b %Y}") for uuid, visit in visits.items()
+        ]
+        self.fields["days"].widget.attrs["max"] = max_days
+        self.fields[
+            "days"
+        ].help_text = f"At most {max_days} days (your practice's maximum)."
+
+    def clean_days(self):
+        days = self.cleaned_data["days"]
+        if days > self.max_days:
+            raise forms.ValidationError(
+                f"Choose at most {self.max_days} days: your practice's maximum."
+            )
+        return days
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen_photos = set(cleaned.get("photos") or [])
+        chosen_visits = set(cleaned.get("visits") or [])
+        selected = [
+            p
+            for p in self.photo_rows
+            if str(p.uuid) in chosen_photos or str(p.visit.uuid) in chosen_visits
+        ]
+        if not selected and not self.has_error("photos"):
+            self.add_error("photos", "Choose at least one photo or a whole visit.")
+        cleaned["selected_photos"] = selected
+        return cleaned

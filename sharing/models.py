@@ -69,6 +69,7 @@ class ShareLink(models.Model):
     )
     allow_download = models.BooleanField(default=False)
     include_identity = models.BooleanField(default=False)
+    photos = models.ManyToManyField("imaging.Photo", related_name="+")
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,6 +1,6 @@
 """Reads of share links, scoped to the member's practice (DESIGN.md §6)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from audit.actions import Action
 from audit.models import AccessEvent
@@ -14,8 +14,10 @@ def share_links_for(*, member: Member) -> QuerySet[ShareLink]:
     Clinicians and owners see the links of their practice; compliance officers
     see them too so they can revoke any (DESIGN.md §6).
     """
-    return ShareLink.objects.filter(practice_id=member.practice_id).select_related(
-        "patient", "created_by__user", "revoked_by__user"
+    return (
+        ShareLink.objects.filter(practice_id=member.practice_id)
+        .select_related("patient", "created_by__user", "revoked_by__user")
+        .annotate(photo_count=Count("photos"))
     )
 
 
@@ -33,5 +35,18 @@ def link_history(*, link: ShareLink, limit: int = 500) -> list[AccessEvent]:
 
 
 def link_photos(*, link: ShareLink) -> list:
-    """The photos a link shares (none until imaging's Photo is linked)."""
-    return []
+    """The live photos a link shares, oldest visit first; a deleted photo drops out."""
+    return list(
+        link.photos.filter(deleted_at__isnull=True, patient_id=link.patient_id)
+        .select_related("visit")
+        .order_by("visit__visit_on", "created_at", "id")
+    )
+
+
+def shareable_photos(*, member: Member, patient):
+    """The patient's photos a member may put in a link, by visit, newest visit first."""
+    from imaging.selectors import patient_photos
+
+    return patient_photos(member=member, patient=patient).order_by(
+        "-visit__visit_on", "visit_id", "created_at", "id"
+    )

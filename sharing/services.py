@@ -13,6 +13,8 @@ from django.utils import timezone
 from audit.actions import Action, ActorType
 from audit.services import record_event
 from pixiodoc.accounts.models import Member
+from sharing import notifications, tokens
+from sharing.access import SECOND_OPINION
 from sharing.exceptions import ShareLinkError
 from sharing.models import ABSOLUTE_MAX_DAYS, ShareLink
 from sharing.passcodes import hash_passcode, new_passcode
@@ -45,6 +47,108 @@ def _check_lifetime(*, link: ShareLink, expires_at) -> None:
 def _own_practice(*, actor: Member, link: ShareLink) -> None:
     if link.practice_id != actor.practice_id:
         raise ShareLinkError("This link belongs to another practice.")
+
+
+DEFAULT_DAYS = 7
+MAX_OPEN_LIMIT = 100
+
+
+@transaction.atomic
+def create_share_link(
+    *,
+    actor: Member,
+    patient,
+    photos,
+    recipient_name: str,
+    recipient_email: str,
+    message: str = "",
+    days: int = DEFAULT_DAYS,
+    with_passcode: bool = False,
+    open_limit: int | None = None,
+    allow_download: bool = False,
+    include_identity: bool = False,
+    link_url,
+    request=None,
+) -> tuple[ShareLink, str, str | None]:
+    """Create a link to some of a patient's photos -> (link, token, passcode or None).
+
+    The token and the passcode are returned once, here: only their hashes are
+    kept (S21). `link_url(token)` builds the absolute URL for the e-mail, which
+    goes out when the transaction commits.
+    """
+    from consent.checks import require_consent
+    from consent.exceptions import ConsentRequired
+
+    if not actor.may("create_share"):
+        raise ShareLinkError("Your role cannot share photos.")
+    if patient.practice_id != actor.practice_id:
+        raise ShareLinkError("This patient belongs to another practice.")
+    if patient.blocked_at is not None:
+        raise ShareLinkError(
+            "This patient's record is being erased; nothing can be shared."
+        )
+    photos = list(photos)
+    if not photos:
+        raise ShareLinkError("Choose at least one photo or a whole visit to share.")
+    if any(p.patient_id != patient.pk or p.deleted_at is not None for p in photos):
+        raise ShareLinkError("Choose only this patient's photos.")
+    max_days = max_days_for(actor.practice)
+    if not 1 <= days <= max_days:
+        raise ShareLinkError(
+            f"Choose between 1 and {max_days} days: your practice allows links "
+            f"to last at most {max_days} days."
+        )
+    if open_limit is not None and not 1 <= open_limit <= MAX_OPEN_LIMIT:
+        raise ShareLinkError(
+            f"Choose an open limit between 1 and {MAX_OPEN_LIMIT}, or leave it empty."
+        )
+    try:
+        require_consent(patient, SECOND_OPINION)
+    except ConsentRequired as exc:
+        raise ShareLinkError(str(exc)) from None
+
+    token = tokens.new_token()
+    passcode = new_passcode() if with_passcode else None
+    now = timezone.now()
+    link = ShareLink(
+        practice=actor.practice,
+        patient=patient,
+        created_by=actor,
+        recipient_name=recipient_name.strip(),
+        recipient_email=recipient_email.strip(),
+        message=message.strip(),
+        token_hash=tokens.token_hash(token),
+        passcode_hash=hash_passcode(passcode) if passcode else "",
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        open_limit=open_limit,
+        allow_download=allow_download,
+        include_identity=include_identity,
+    )
+    link.full_clean(exclude=["practice", "patient", "created_by", "photos"])
+    link.save()
+    link.photos.set(photos)
+    # PHI-free: uuids and settings only, never the recipient or the message (S27).
+    record_event(
+        action=Action.SHARE_CREATED,
+        actor=actor,
+        request=request,
+        target=link,
+        patient=patient,
+        details={
+            "photos": [str(p.uuid) for p in photos],
+            "days": days,
+            "passcode": bool(passcode),
+            "open_limit": open_limit,
+            "allow_download": allow_download,
+            "include_identity": include_identity,
+        },
+    )
+    url = link_url(token)
+    transaction.on_commit(
+        lambda: notifications.send_link_to_recipient(link=link, url=url)
+    )
+    return link, token, passcode
 
 
 @transaction.atomic

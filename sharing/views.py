@@ -4,6 +4,7 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -12,8 +13,63 @@ from audit.services import record_event
 from pixiodoc.accounts.decorators import member_may
 from sharing import selectors, services
 from sharing.exceptions import ShareLinkError
-from sharing.forms import ExtendForm
+from sharing.forms import ExtendForm, ShareLinkForm
 from sharing.status import status_of
+
+
+@member_may("create_share")
+def link_create(request, uuid):
+    """Share some of a patient's photos; the link and passcode are shown once, here."""
+    from patients.selectors import patients_for
+
+    patient = get_object_or_404(patients_for(member=request.member), uuid=uuid)
+    photos = selectors.shareable_photos(member=request.member, patient=patient)
+    max_days = services.max_days_for(request.member.practice)
+    form = ShareLinkForm(request.POST or None, photos=photos, max_days=max_days)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            link, token, passcode = services.create_share_link(
+                actor=request.member,
+                patient=patient,
+                photos=data["selected_photos"],
+                recipient_name=data["recipient_name"],
+                recipient_email=data["recipient_email"],
+                message=data["message"],
+                days=data["days"],
+                with_passcode=data["with_passcode"],
+                open_limit=data["open_limit"],
+                allow_download=data["allow_download"],
+                include_identity=data["include_identity"],
+                link_url=lambda token: request.build_absolute_uri(
+                    reverse("sharing:open", kwargs={"token": token})
+                ),
+                request=request,
+            )
+        except ShareLinkError as exc:
+            form.add_error(None, str(exc))
+        else:
+            # Rendered, not redirected: the token and passcode exist only in this
+            # response (S21); the page is never cached (no-store).
+            return render(
+                request,
+                "sharing/created.html",
+                {
+                    "link": link,
+                    "url": request.build_absolute_uri(
+                        reverse("sharing:open", kwargs={"token": token})
+                    ),
+                    "passcode": passcode,
+                    "patient": patient,
+                },
+            )
+    for photo in form.photo_rows:
+        photo.thumb_url = photo.url("thumb")
+    return render(
+        request,
+        "sharing/create.html",
+        {"form": form, "patient": patient, "photos": form.photo_rows},
+    )
 
 
 @member_may("revoke_share")

@@ -14,7 +14,9 @@ def grant_second_opinion(*, patient, witness):
     return make_consent(patient=patient, witness=witness, granted=["second_opinion"])
 
 
-def make_link(*, actor, patient=None, passcode=None, days=7, consent=True, **fields):
+def make_link(
+    *, actor, patient=None, passcode=None, days=7, consent=True, photos=(), **fields
+):
     """A link straight in the database -> (link, token). Services are tested apart.
 
     The patient has second-opinion consent unless `consent=False`.
@@ -37,4 +39,12 @@ def make_link(*, actor, patient=None, passcode=None, days=7, consent=True, **fie
         expires_at=now + timedelta(days=days),
         **fields,
     )
+    link.photos.set(photos)
     return link, token
+
+
+def make_shared_photo(*, actor, patient, **extra):
+    """A real stored photo (imaging's pipeline) of a patient."""
+    from imaging.tests.factories import make_photo
+
+    return make_photo(actor=actor, patient=patient, **extra)

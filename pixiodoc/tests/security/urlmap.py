@@ -15,7 +15,9 @@ Options: `post=True` for POST-only views (the walk then POSTs without data);
 `OBJECTS[kind](members)` in the member's own practice (another practice's → 404):
 the argument's value is the object's attribute of the same name (`uuid`), or the
 maker's return value itself when it returns a string (a share token, say);
-`query="a=b"` adds a query string the view needs.
+`query="a=b"` adds a query string the view needs; `status=404` on a public URL
+expects that status for everyone instead of a page (a share-link image, which
+needs a recipient session that nobody in the walk has).
 
 GET must never change data (S10): the walk compares every table before and after
 its GETs, except the tables in `READ_SIDE_EFFECTS`, which reads are meant to write.
@@ -39,6 +41,7 @@ class Rule:
     post: bool = False
     kwargs: dict[str, str] = field(default_factory=dict)
     query: str = ""
+    status: int | None = None
 
 
 def public(**options) -> Rule:
@@ -158,7 +161,14 @@ URLS: dict[str, Rule] = {
     "audit:export_pdf": may("view_audit"),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
+    "sharing:photo": public(
+        kwargs={"token": "share_token", "photo": "any_uuid"}, status=404
+    ),
+    "sharing:download": public(
+        kwargs={"token": "share_token", "photo": "any_uuid"}, status=404
+    ),
     "sharing:list": may("revoke_share"),
+    "sharing:create": may("create_share", kwargs={"uuid": "patient"}),
     "sharing:detail": may("revoke_share", kwargs={"uuid": "share_link"}),
     "sharing:revoke": may("revoke_share", post=True, kwargs={"uuid": "share_link"}),
     "sharing:extend": may("create_share", post=True, kwargs={"uuid": "share_link"}),
@@ -216,6 +226,12 @@ def _share_token(members):
     from sharing.tests.factories import make_link
 
     return make_link(actor=members["clinician"])[1]
+
+
+def _any_uuid(members):
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def _share_link(members):
@@ -328,6 +344,7 @@ OBJECTS = {
     "visit": _visit,
     "share_token": _share_token,
     "share_link": _share_link,
+    "any_uuid": _any_uuid,
     "consent": _consent,
     "consent_template": _consent_template,
     "member": _member,
