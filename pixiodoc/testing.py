@@ -153,13 +153,13 @@ def celery_worker_process(transactional_db, settings):
         env=env,
         cwd=Path(settings.BASE_DIR),
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while not ready.exists():
         if process.poll() is not None:
             raise RuntimeError("the Celery worker exited while starting")
         if time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError("the Celery worker did not start within 60 s")
+            raise RuntimeError("the Celery worker did not start within 180 s")
         time.sleep(0.1)
     yield process
     process.terminate()
