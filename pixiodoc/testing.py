@@ -114,12 +114,15 @@ def real_services() -> bool:
     return bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, settings):
-    """A real `celery worker` process on the configured broker and the test database.
+def start_worker(extra_env: dict | None = None) -> subprocess.Popen:
+    """Start a real `celery worker` on the configured broker and the test database.
 
-    Tests using it must use `transactional_db`: the worker sees only committed rows.
+    It sees only committed rows, so tests using it need `transactional_db`.
+    `extra_env` adds variables (fault points, short leases) for fault tests.
     """
+    import uuid
+
+    from django.conf import settings
     from django.db import connection
 
     env = dict(os.environ)
@@ -129,10 +132,12 @@ def celery_worker_process(transactional_db, settings):
         env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
     else:
         env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
+            f"{db['PORT']}/{db['NAME']}"
         )
-    ready = Path(settings.VAR_DIR) / f"worker-ready-{os.getpid()}"
-    ready.unlink(missing_ok=True)
+    env.update(extra_env or {})
+    name = uuid.uuid4().hex[:12]
+    ready = Path(settings.VAR_DIR) / f"worker-ready-{name}"
     env["PIXIODOC_WORKER_READY_FILE"] = str(ready)
     process = subprocess.Popen(
         [
@@ -148,11 +153,12 @@ def celery_worker_process(transactional_db, settings):
             "--without-gossip",
             "--without-mingle",
             "--loglevel=WARNING",
-            f"--hostname=test-{os.getpid()}@%h",
+            f"--hostname=test-{name}@%h",
         ],
         env=env,
         cwd=Path(settings.BASE_DIR),
     )
+    # Generous: on a loaded machine a worker has taken over a minute to start.
     deadline = time.monotonic() + 180
     while not ready.exists():
         if process.poll() is not None:
@@ -161,13 +167,27 @@ def celery_worker_process(transactional_db, settings):
             process.kill()
             raise RuntimeError("the Celery worker did not start within 180 s")
         time.sleep(0.1)
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
     ready.unlink(missing_ok=True)
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    """Warm shutdown, then kill if the worker does not stop within 20 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` process for the duration of one test."""
+    process = start_worker()
+    yield process
+    stop_worker(process)
 
 
 # --- CI: no skips ------------------------------------------------------------------
