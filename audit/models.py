@@ -68,6 +68,9 @@ class ChainHead(models.Model):
     key = models.CharField(max_length=36, unique=True)
     seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # The hash the newest event follows: set by the same UPDATE that advances the
+    # head, so RETURNING can hand record_event both ends of the new link.
+    prev_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self):
         return f"chain head {self.key}: {self.seq}"

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.actions import ActorType, Outcome
-from audit.chain import GENESIS, event_hash
+from audit.chain import CONTENT_FIELDS, GENESIS, content_hash, link_hash
 from audit.models import AccessEvent, ChainHead
 from pixiodoc.middleware import current_request_id
 from pixiodoc.net import client_ip
@@ -98,40 +98,95 @@ def record_event(
         event.ip = _normalised_ip(client_ip(request))
         event.user_agent = _clean_text(request.META.get("HTTP_USER_AGENT", ""), 300)
         event.request_id = event.request_id or getattr(request, "request_id", "")[:32]
-    with transaction.atomic():
-        _link(event)
+    _append(event)
     logger.debug(
         "audit %s %s %s", event.action, event.object_uuid or "-", event.outcome
     )
     return event
 
 
-def _link(event: AccessEvent) -> None:
-    """Take the practice's chain head under a row lock, then append after it.
+def _append(event: AccessEvent) -> None:
+    """Link the event after its practice's chain head and store it (S28).
 
-    The UPDATE ... RETURNING comes first so the lock (a row lock on PostgreSQL,
-    the write lock on SQLite) is taken before anything is read: concurrent
-    writers queue here instead of forking the chain (S28). Three statements in
-    all: advance the head, insert the event, store its hash in the head.
+    The chain head's row lock serialises concurrent writers, so the chain never
+    forks. On PostgreSQL one statement advances the head (computing the link
+    hash itself, audit/chain.py) and inserts the event: one round trip, which is
+    what makes auditing every read affordable. Elsewhere (SQLite, a single
+    writer at a time) the same happens in three statements in a transaction.
     """
-    key = chain_key(event.practice)
-    head = _advance(key)
-    if head is None:
-        ChainHead.objects.get_or_create(key=key)
-        head = _advance(key)
-    # Taken under the lock, so time never runs backwards along the chain.
     event.created_at = timezone.now()
-    event.seq, event.prev_hash = head[0], head[1] or GENESIS
-    event.hash = event_hash(event)
-    event.save(force_insert=True)
-    ChainHead.objects.filter(key=key).update(last_hash=event.hash)
+    values = {name: getattr(event, name) for name in CONTENT_FIELDS}
+    values["practice_id"] = event.practice_id
+    content = content_hash(values)
+    key = chain_key(event.practice)
+    append = (
+        _append_in_one_statement
+        if connection.vendor == "postgresql"
+        else _append_in_steps
+    )
+    if not append(event, key, content):
+        ChainHead.objects.get_or_create(key=key)
+        append(event, key, content)
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
-def _advance(key: str) -> tuple[int, str] | None:
+# The fields record_event fills in Python; seq, prev_hash and hash come from the head.
+_INSERTED = [
+    f
+    for f in AccessEvent._meta.concrete_fields
+    if f.name not in ("id", "seq", "prev_hash", "hash")
+]
+_LINK_SQL = """
+WITH head AS (
+    UPDATE audit_chainhead
+    SET seq = seq + 1,
+        prev_hash = last_hash,
+        last_hash = encode(sha256(convert_to(
+            last_hash || ':' || (seq + 1)::text || ':' || %s, 'UTF8')), 'hex')
+    WHERE key = %s
+    RETURNING seq, prev_hash, last_hash
+)
+INSERT INTO audit_accessevent ({columns}, seq, prev_hash, hash)
+SELECT {values}, head.seq, head.prev_hash, head.last_hash FROM head
+RETURNING id, seq, prev_hash, hash
+"""
+
+
+def _append_in_one_statement(event: AccessEvent, key: str, content: str) -> bool:
+    sql = _LINK_SQL.format(
+        columns=", ".join(f.column for f in _INSERTED),
+        # Each value is cast to its column's type: INSERT ... SELECT does not
+        # infer parameter types from the target columns as VALUES would.
+        values=", ".join(f"%s::{f.db_type(connection)}" for f in _INSERTED),
+    )
+    params = [content, key] + [
+        f.get_db_prep_save(getattr(event, f.attname), connection) for f in _INSERTED
+    ]
     with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False  # no head yet for this chain
+    event.id, event.seq, event.prev_hash, event.hash = row
+    return True
+
+
+def _append_in_steps(event: AccessEvent, key: str, content: str) -> bool:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The UPDATE comes first so the write lock is taken before anything is read.
         cursor.execute(
             "UPDATE audit_chainhead SET seq = seq + 1 WHERE key = %s "
             "RETURNING seq, last_hash",
             [key],
         )
-        return cursor.fetchone()
+        head = cursor.fetchone()
+        if head is None:
+            return False
+        event.seq, event.prev_hash = head[0], head[1] or GENESIS
+        event.hash = link_hash(event.prev_hash, event.seq, content)
+        event.save(force_insert=True)
+        ChainHead.objects.filter(key=key).update(
+            prev_hash=event.prev_hash, last_hash=event.hash
+        )
+    return True

@@ -15,6 +15,9 @@ Lookups by hash to tell these apart run only once a break is found.
 
 from dataclasses import dataclass
 
+import orjson
+from django.db import connection
+
 from audit.chain import GENESIS, HASHED_FIELDS, values_hash
 from audit.models import AccessEvent, ChainCheckpoint, ChainHead
 from audit.retention import checkpoint_is_genuine
@@ -22,7 +25,8 @@ from audit.services import chain_key
 
 EDITED, MISSING, INSERTED, REORDERED = "edited", "missing", "inserted", "reordered"
 _FIELDS = ("id", "practice_id", *HASHED_FIELDS, "hash")
-CHUNK = 5000
+_SEQ = _FIELDS.index("seq")
+CHUNK = 20000
 
 
 @dataclass(frozen=True)
@@ -95,16 +99,8 @@ def verify_chain(practice) -> ChainResult:
                 ),
             )
         expected, prev = checkpoint.seq + 1, checkpoint.last_hash
-    rows = (
-        _chain(practice)
-        .filter(seq__gte=expected)
-        .order_by("seq")
-        .values_list(*_FIELDS)
-        .iterator(chunk_size=CHUNK)
-    )
     count, last = 0, None
-    for row in rows:
-        event = dict(zip(_FIELDS, row, strict=True))
+    for event in _events(practice, expected):
         broken = _check(practice, event, expected, prev, last, head)
         if broken is not None:
             return ChainResult(practice, count, broken)
@@ -135,6 +131,55 @@ def verify_chain(practice) -> ChainResult:
             ),
         )
     return ChainResult(practice, count)
+
+
+# Each field as text in the form canonical_values gives it, so PostgreSQL does
+# the conversions in C: a million events then verify in well under a minute.
+_TEXT_COLUMNS = {
+    "uuid": "uuid::text",
+    "created_at": "to_char(created_at AT TIME ZONE 'UTC', "
+    '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')',
+    "actor_uuid": "actor_uuid::text",
+    "object_uuid": "object_uuid::text",
+    "patient_uuid": "patient_uuid::text",
+    "ip": "host(ip)",
+}
+_TEXT_SELECT = (
+    "SELECT "  # noqa: S608 - constants of this module only
+    + ", ".join(_TEXT_COLUMNS.get(name, name) for name in _FIELDS)
+    + " FROM audit_accessevent WHERE {practice} AND seq >= %s ORDER BY seq LIMIT %s"
+)
+
+
+def _events(practice, first_seq: int):
+    """The chain's events from first_seq on, in seq order, as {field: value}, streamed."""
+    if connection.vendor != "postgresql":
+        rows = (
+            _chain(practice)
+            .filter(seq__gte=first_seq)
+            .order_by("seq")
+            .values_list(*_FIELDS)
+            .iterator(chunk_size=CHUNK)
+        )
+        for row in rows:
+            yield dict(zip(_FIELDS, row, strict=True))
+        return
+    # "= %s" and "IS NULL" apart: IS NOT DISTINCT FROM would not use the index.
+    if practice is None:
+        sql, scope = _TEXT_SELECT.format(practice="practice_id IS NULL"), []
+    else:
+        sql, scope = _TEXT_SELECT.format(practice="practice_id = %s"), [practice.pk]
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*scope, first_seq, CHUNK])
+            rows = cursor.fetchall()
+        for row in rows:
+            event = dict(zip(_FIELDS, row, strict=True))
+            event["details"] = orjson.loads(event["details"])
+            yield event
+        if len(rows) < CHUNK:
+            return
+        first_seq = rows[-1][_SEQ] + 1
 
 
 def _check(practice, event, expected, prev, last, head) -> Break | None:

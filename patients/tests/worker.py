@@ -10,8 +10,8 @@ from pixiodoc.testing import start_worker, stop_worker
 __all__ = ["start_worker", "stop_worker", "wait_for"]
 
 
-def wait_for(condition, *, timeout=60, what="the condition"):
-    """Poll until `condition()` is true (a deadline, not a sleep for timing)."""
+def wait_for(condition, *, timeout=180, what="the condition"):
+    """Poll until `condition()` is true: a deadline for a loaded CI machine, not a timing."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
