@@ -1,14 +1,18 @@
 """Exports of the audit log: CSV streamed in constant memory, and a PDF report.
 
-The CSV walks the filtered events by seq in chunks (keyset pagination), so a
-million rows never sit in memory at once. Cells that a spreadsheet would run as
-a formula are quoted with a leading apostrophe (the User-Agent is attacker-chosen).
+On PostgreSQL the server writes the CSV itself (COPY ... TO STDOUT) and it is
+passed on in blocks: formatting a million rows in Python is what made the export
+slow. Elsewhere Python walks the filtered events by seq in chunks (keyset
+pagination). Both give the same cells and never hold more than a chunk in
+memory. Cells that a spreadsheet would run as a formula are quoted with a
+leading apostrophe (the User-Agent is attacker-chosen).
 """
 
 import csv
 import json
 import logging
 
+from django.db import connection
 from django.template.loader import render_to_string
 
 from audit.actions import Action
@@ -86,9 +90,86 @@ def members_by_id(practice) -> dict:
 
 
 def csv_lines(events, *, practice, broken_event_id=None):
-    """Yield the CSV text of `events` (any ordering is replaced by seq), chunk by chunk."""
+    """Yield the CSV of `events` (any ordering is replaced by seq), chunk by chunk."""
     members = members_by_id(practice)
-    writer = csv.writer(_Line())
+    if connection.vendor == "postgresql":
+        return _copied_csv(events, members, broken_event_id)
+    return _written_csv(events, members, broken_event_id)
+
+
+def _formula_safe_sql(column: str) -> str:
+    """SQL giving _safe(column), with an empty string as an empty cell."""
+    starts = "'=', '+', '-', '@', E'\\t', E'\\r'"  # _FORMULA_START
+    return (
+        f"CASE WHEN left({column}, 1) IN ({starts}) "
+        f"THEN '''' || {column} ELSE NULLIF({column}, '') END"
+    )
+
+
+# The cells of COLUMNS, in order, as PostgreSQL computes them for COPY.
+_COPY_CELLS = (
+    "e.id",
+    "e.seq",
+    "to_char(e.created_at AT TIME ZONE 'UTC', "
+    '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')',
+    "e.actor_type",
+    "m.uuid",
+    "m.email",
+    "e.actor_uuid",
+    "e.action",
+    "NULLIF(e.object_type, '')",
+    "e.object_uuid",
+    "e.patient_uuid",
+    "host(e.ip)",
+    _formula_safe_sql("e.user_agent"),
+    "e.outcome",
+    _formula_safe_sql("e.reason"),
+    "NULLIF(e.request_id, '')",
+    "CASE WHEN e.details = '{}'::jsonb THEN NULL ELSE e.details::text END",
+    "e.hash",
+    "CASE WHEN e.id = %s THEN 'BROKEN' END",
+)
+COPY_BLOCK = 64 * 1024
+
+
+def _copied_csv(events, members, broken_event_id):
+    selected, params = events.order_by().values("pk").query.sql_with_params()
+    cells = ", ".join(
+        f'{cell} AS "{name}"' for cell, name in zip(_COPY_CELLS, COLUMNS, strict=True)
+    )
+    # The SQL is made of this module's constants and Django's compilation of the
+    # filter; every value travels as a parameter.
+    statement = (
+        f"COPY (SELECT {cells} FROM audit_accessevent e "  # noqa: S608
+        "LEFT JOIN unnest(%s::bigint[], %s::text[], %s::text[]) AS m(id, uuid, email) "
+        f"ON m.id = e.member_id WHERE e.id IN ({selected}) ORDER BY e.seq) "
+        "TO STDOUT WITH (FORMAT csv, HEADER)"
+    )
+    ids = list(members)
+    arguments = [
+        broken_event_id,
+        ids,
+        [members[i][0] for i in ids],
+        [_safe(members[i][1]) for i in ids],
+        *params,
+    ]
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement, arguments) as copy,
+    ):
+        block, size = [], 0
+        for data in copy:
+            block.append(bytes(data))
+            size += len(data)
+            if size >= COPY_BLOCK:
+                yield b"".join(block)
+                block, size = [], 0
+        if block:
+            yield b"".join(block)
+
+
+def _written_csv(events, members, broken_event_id):
+    writer = csv.writer(_Line(), lineterminator="\n")
     yield writer.writerow(COLUMNS)
     events = events.order_by("seq").values_list(*_FIELDS)
     last = 0
