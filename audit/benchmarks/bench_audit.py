@@ -13,7 +13,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, RequestFactory
 
 from audit.actions import Action
@@ -47,19 +47,35 @@ def _setup():
 def test_bench_record_event_cost(transactional_db):
     clinician, _ = _setup()
     request = RequestFactory().get("/patients/x/", HTTP_USER_AGENT="bench/1.0")
-    for _ in range(50):  # warm up connections and caches
-        record_event(action=Action.TIMELINE_VIEWED, actor=clinician, request=request)
-    timings = []
-    for _ in range(2000):
+
+    def timed(count: int) -> list[float]:
+        timings = []
+        for _ in range(count):
+            started = time.perf_counter()
+            record_event(
+                action=Action.TIMELINE_VIEWED, actor=clinician, request=request
+            )
+            timings.append((time.perf_counter() - started) * 1000)
+        return sorted(timings)
+
+    timed(50)  # warm up connections and caches
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
         started = time.perf_counter()
-        record_event(action=Action.TIMELINE_VIEWED, actor=clinician, request=request)
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    p50, p95 = statistics.median(timings), timings[int(len(timings) * 0.95)]
+        for _ in range(200):
+            cursor.execute("SELECT 1")
+        round_trip = (time.perf_counter() - started) / 200 * 1000
+    # A view that reads commits its event alone; a view that writes records
+    # inside its own transaction and shares that commit.
+    alone = timed(2000)
+    with transaction.atomic():
+        inside = timed(2000)
     print(
-        f"\nrecord_event on {connection.vendor}, committed one by one: "
-        f"p50 {p50:.2f} ms, p95 {p95:.2f} ms (target p50 < 2 ms)"
+        f"\nrecord_event on {connection.vendor} (a SELECT 1 round trip: {round_trip:.2f} ms)"
     )
+    for label, timings in (("committed alone", alone), ("in a transaction", inside)):
+        p50, p95 = statistics.median(timings), timings[int(len(timings) * 0.95)]
+        print(f"  {label}: p50 {p50:.2f} ms, p95 {p95:.2f} ms (target p50 < 2 ms)")
 
 
 @pytest.mark.bench
