@@ -196,14 +196,20 @@ def kiosk_leave(request):
 @member_may("view_patients")
 def detail(request, uuid):
     consent = _consent(request, uuid)
+    _record_reading(request, consent, Action.CONSENT_VIEWED)
+    return render(request, "consent/detail.html", _consent_context(consent))
+
+
+def _record_reading(request, consent, action, via: str = "") -> None:
+    """Audit a view, print, download or e-mailed copy of one consent."""
     record_event(
-        action=Action.CONSENT_VIEWED,
+        action=action,
         actor=request.member,
         request=request,
         target=consent,
         patient=consent.patient,
+        details={"via": via} if via else None,
     )
-    return render(request, "consent/detail.html", _consent_context(consent))
 
 
 def _consent_context(consent) -> dict:
@@ -226,14 +232,7 @@ def _consent_context(consent) -> dict:
 @member_may("view_patients")
 def print_view(request, uuid):
     consent = _consent(request, uuid)
-    record_event(
-        action=Action.CONSENT_VIEWED,
-        actor=request.member,
-        request=request,
-        target=consent,
-        patient=consent.patient,
-        details={"via": "print"},
-    )
+    _record_reading(request, consent, Action.CONSENT_VIEWED, via="print")
     return render(request, "consent/print.html", _consent_context(consent))
 
 
@@ -246,14 +245,7 @@ def pdf(request, uuid):
     except ConsentError as exc:
         messages.error(request, str(exc))
         return redirect("consent:detail", uuid=consent.uuid)
-    record_event(
-        action=Action.CONSENT_DOWNLOADED,
-        actor=request.member,
-        request=request,
-        target=consent,
-        patient=consent.patient,
-        details={"via": "download"},
-    )
+    _record_reading(request, consent, Action.CONSENT_DOWNLOADED, via="download")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="consent-{consent.uuid}.pdf"'
@@ -290,14 +282,7 @@ def email(request, uuid):
     )
     message.attach(f"consent-{consent.uuid}.pdf", data, "application/pdf")
     message.send()
-    record_event(
-        action=Action.CONSENT_DOWNLOADED,
-        actor=request.member,
-        request=request,
-        target=consent,
-        patient=consent.patient,
-        details={"via": "email"},
-    )
+    _record_reading(request, consent, Action.CONSENT_DOWNLOADED, via="email")
     messages.success(request, "The copy was e-mailed to the patient.")
     return redirect("consent:detail", uuid=consent.uuid)
 
