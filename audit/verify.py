@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import orjson
 from django.db import connection
+from django.db.models import Max
 
 from audit.chain import GENESIS, HASHED_FIELDS, values_hash
 from audit.models import AccessEvent, ChainCheckpoint, ChainHead
@@ -25,7 +26,6 @@ from audit.services import chain_key
 
 EDITED, MISSING, INSERTED, REORDERED = "edited", "missing", "inserted", "reordered"
 _FIELDS = ("id", "practice_id", *HASHED_FIELDS, "hash")
-_SEQ = _FIELDS.index("seq")
 CHUNK = 20000
 
 
@@ -147,7 +147,7 @@ _TEXT_COLUMNS = {
 _TEXT_SELECT = (
     "SELECT "  # noqa: S608 - constants of this module only
     + ", ".join(_TEXT_COLUMNS.get(name, name) for name in _FIELDS)
-    + " FROM audit_accessevent WHERE {practice} AND seq >= %s ORDER BY seq LIMIT %s"
+    + " FROM audit_accessevent WHERE {practice} AND seq >= %s AND seq < %s ORDER BY seq"
 )
 
 
@@ -164,22 +164,24 @@ def _events(practice, first_seq: int):
         for row in rows:
             yield dict(zip(_FIELDS, row, strict=True))
         return
-    # "= %s" and "IS NULL" apart: IS NOT DISTINCT FROM would not use the index.
+    # Ranges of seq rather than "LIMIT n": each query touches CHUNK rows at most,
+    # whatever plan PostgreSQL picks (with stale statistics it sorted everything
+    # after first_seq for every chunk). "= %s" and "IS NULL" apart, so that the
+    # (practice, seq) index applies.
     if practice is None:
         sql, scope = _TEXT_SELECT.format(practice="practice_id IS NULL"), []
     else:
         sql, scope = _TEXT_SELECT.format(practice="practice_id = %s"), [practice.pk]
-    while True:
+    last_seq = _chain(practice).aggregate(last=Max("seq"))["last"] or 0
+    while first_seq <= last_seq:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*scope, first_seq, CHUNK])
+            cursor.execute(sql, [*scope, first_seq, first_seq + CHUNK])
             rows = cursor.fetchall()
         for row in rows:
             event = dict(zip(_FIELDS, row, strict=True))
             event["details"] = orjson.loads(event["details"])
             yield event
-        if len(rows) < CHUNK:
-            return
-        first_seq = rows[-1][_SEQ] + 1
+        first_seq += CHUNK
 
 
 def _check(practice, event, expected, prev, last, head) -> Break | None:

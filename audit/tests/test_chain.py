@@ -128,6 +128,19 @@ def test_verify_names_a_deleted_event(clinician):
 
 
 # S28
+def test_verify_reads_a_long_chain_in_ranges_across_gaps(clinician, monkeypatch):
+    monkeypatch.setattr("audit.verify.CHUNK", 3)
+    events = make_events(clinician, 10)
+    assert verify_chain(clinician.practice).events == 10
+    tamper(
+        "DELETE FROM audit_accessevent WHERE id IN (%s, %s, %s)",
+        [e.pk for e in events[3:6]],
+    )
+    broken = verify_chain(clinician.practice).broken
+    assert (broken.kind, broken.event_id) == ("missing", events[6].pk)
+
+
+# S28
 def test_verify_finds_the_newest_events_deleted(clinician):
     events = make_events(clinician, 5)
     tamper(

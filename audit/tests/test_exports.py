@@ -65,3 +65,18 @@ def test_the_csv_is_filtered_and_in_chain_order(varied_events, clinician):
     every = _rows(exports.csv_lines(varied_events, practice=clinician.practice))
     assert [int(r["seq"]) for r in every] == sorted(int(r["seq"]) for r in every)
     assert every[1]["details"] == {"zeta": 1, "alpha": {"b": [1, 2], "a": "x"}}
+
+
+def test_a_long_export_goes_out_whole_in_order_across_chunks(
+    varied_events, clinician, monkeypatch
+):
+    monkeypatch.setattr("audit.exports.COPY_CHUNK", 2)
+    monkeypatch.setattr("audit.exports.CHUNK", 2)
+    more = [
+        record_event(action=Action.PATIENT_VIEWED, actor=clinician) for _ in range(4)
+    ]
+    every = varied_events.filter(action__in=["sign_in", "patient_viewed"])
+    rows = _rows(exports.csv_lines(every, practice=clinician.practice))
+    expected = list(every.order_by("seq").values_list("seq", flat=True))
+    assert [int(r["seq"]) for r in rows] == expected
+    assert len(expected) == 2 + len(more)
