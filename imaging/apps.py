@@ -24,6 +24,15 @@ class ImagingConfig(AppConfig):
 
         register_blob_references("imaging", referenced_blobs)
 
+        # Lifecycle jobs (docs/jobs.md): the photos in a patient export, and the
+        # nightly purge of deleted photos' blobs after their grace period.
+        from imaging import lifecycle
+        from patients.blobrefs import register_purge
+        from patients.exports import register_section
+
+        register_section("photos", lifecycle.export_section, order=20)
+        register_purge("imaging-deleted-photos", lifecycle.purge_deleted_photos)
+
 
 def referenced_blobs(patient_uuids):
     from imaging.models import Photo
