@@ -201,10 +201,11 @@ def record_consent(
     try:
         consent.full_clean()
         consent.save()
-        ConsentAnswer.objects.bulk_create(
-            ConsentAnswer(consent=consent, purpose=p, granted=bool(given[p]))
-            for p in asked
-        )
+        # One by one (at most four): bulk_create would bypass the change log (S29).
+        for purpose in asked:
+            ConsentAnswer.objects.create(
+                consent=consent, purpose=purpose, granted=bool(given[purpose])
+            )
         ConsentDocument.objects.create(consent=consent)
         record_event(
             action=Action.CONSENT_RECORDED,

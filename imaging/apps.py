@@ -24,6 +24,28 @@ class ImagingConfig(AppConfig):
 
         register_blob_references("imaging", referenced_blobs)
 
+        # Lifecycle jobs (docs/jobs.md): the photos in a patient export, and the
+        # nightly purge of deleted photos' blobs after their grace period.
+        from imaging import lifecycle
+        from patients.blobrefs import register_purge
+        from patients.exports import register_section
+
+        register_section("photos", lifecycle.export_section, order=20)
+        register_purge("imaging-deleted-photos", lifecycle.purge_deleted_photos)
+
+        # S29: every change to photos logged; clinical text and dates masked.
+        from audit.changelog import register_phi_model
+        from imaging.models import Annotation, Photo
+
+        register_phi_model(
+            Photo,
+            phi_fields=["tags", "note", "deletion_reason", "captured_at"],
+            exclude_fields=["sha256"],
+        )
+        register_phi_model(
+            Annotation, phi_fields=["shapes"], exclude_fields=["updated_at"]
+        )
+
 
 def referenced_blobs(patient_uuids):
     from imaging.models import Photo

@@ -9,3 +9,16 @@ class SharingConfig(AppConfig):
         from sharing.timeline import register_sections
 
         register_sections()
+
+        # S29: links are access rights; the recipient is a person, masked like PHI,
+        # and the token and passcode hashes are never logged.
+        from audit.changelog import register_phi_model
+        from sharing.models import ShareAccess, ShareLink
+
+        register_phi_model(
+            ShareLink,
+            phi_fields=["recipient_name", "recipient_email", "message"],
+            exclude_fields=["token_hash", "passcode_hash", "last_opened_at"],
+            m2m_fields=["photos"],
+        )
+        register_phi_model(ShareAccess)

@@ -35,3 +35,17 @@ def tamper(sql: str, params=()) -> None:
     """Run raw SQL against the audit table with its trigger lifted."""
     with trigger_off(), connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def change_log_text(model=None) -> str:
+    """Everything the change log holds (for one model, or all) as one string to search."""
+    import json
+
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    entries = LogEntry.objects.all()
+    if model is not None:
+        entries = entries.filter(content_type=ContentType.objects.get_for_model(model))
+    fields = ("object_repr", "changes", "changes_text", "serialized_data", "object_pk")
+    return json.dumps(list(entries.values(*fields)), default=str)

@@ -2,15 +2,22 @@
 
 import io
 
+from PIL import Image
 from pypdf import PdfReader
 
-from consent.checks import capture_allowed, has_consent, require_capture_allowed
+from consent.checks import has_consent
 from consent.documents import make_pdf
-from consent.exceptions import ConsentRequired
 from consent.models import Consent
 from consent.tests.factories import make_template
-from patients.tests.factories import make_patient
+from imaging.models import Photo
+from patients.tests.factories import make_patient, make_visit
 from pixiodoc.testing import PASSWORD
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (200, 120, 90)).save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 def draw_signature(page):
@@ -28,6 +35,7 @@ def draw_signature(page):
 # S30
 def test_record_download_and_withdraw_consent(page_for, clinician, practice):
     patient = make_patient(actor=clinician, given_name="Grace", family_name="Hopper")
+    visit = make_visit(actor=clinician, patient=patient)
     make_template(
         practice=practice,
         title="Clinical photographs",
@@ -92,12 +100,17 @@ def test_record_download_and_withdraw_consent(page_for, clinician, practice):
     assert not has_consent(patient, "treatment")
     assert has_consent(patient, "second_opinion")
 
-    # Upload is refused with a message that says how to fix it. Imaging's upload
-    # page had not landed when this was written: checked at the service level.
-    assert not capture_allowed(patient)
-    try:
-        require_capture_allowed(patient)
-    except ConsentRequired as refused:
-        assert "Record consent" in str(refused)
-    else:
-        raise AssertionError("capture was allowed after treatment was withdrawn")
+    # Upload through imaging's page is refused, with a message that says how to fix it.
+    page.goto(f"/photos/visits/{visit.uuid}/add/")
+    page.get_by_label("Body region").select_option("hand")
+    page.locator("#photo-files").set_input_files(
+        files=[{"name": "lesion.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
+    )
+    refused = page.locator("#queue li.refused")
+    refused.wait_for()
+    verdict = refused.locator(".verdict").inner_text()
+    assert verdict.startswith("Refused: This patient has not given consent")
+    assert "Record consent" in verdict
+    assert not Photo.objects.filter(patient=patient).exists()
+    # Closed here, with no request open: the live server's teardown must not wait.
+    page.context.close()
