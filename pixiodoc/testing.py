@@ -50,6 +50,16 @@ def sign_in(client, member):
     return client
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's million rounds cost about a second a password here; tests check
+    behaviour, not cost. sharing/tests/test_tokens.py checks the real hasher."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 @pytest.fixture
 def practice(db):
     return make_practice()

@@ -9,8 +9,7 @@ from consent.models import Consent, ConsentTemplate, Withdrawal
 from pixiodoc.accounts.models import Practice
 
 
-def test_demo_seeds_forms_and_consents_once(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_demo_seeds_forms_and_consents_once(db):
     call_command("demo", "--patients", "16", stdout=io.StringIO())
     practice = Practice.objects.get(slug="demo")
     assert ConsentTemplate.objects.filter(practice=practice).count() == 4

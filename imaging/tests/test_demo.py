@@ -31,8 +31,7 @@ def test_seeding_photos_is_idempotent_and_respects_consent(owner, clinician):
     assert seed_photos(practice=clinician.practice, actor=clinician, patients=3) == 0
 
 
-def test_the_demo_command_adds_photos_once(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_the_demo_command_adds_photos_once(db):
     call_command("demo", "--patients", "2", stdout=StringIO())
     count = Photo.objects.count()
     assert count > 0

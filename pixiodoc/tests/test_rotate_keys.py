@@ -16,7 +16,6 @@ def new_kek() -> bytes:
 
 @pytest.fixture
 def keys(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.KEY_ENCRYPTION_KEYS = {1: new_kek()}
     return settings
 

@@ -14,7 +14,6 @@ from sharing.models import ShareLink
 
 @pytest.fixture(autouse=True)
 def blob_root(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

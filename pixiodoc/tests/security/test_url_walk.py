@@ -91,12 +91,6 @@ def test_every_rule_names_a_known_action_and_object():
 # --- the walk ---------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Eight users per URL: PBKDF2's real cost would make the walk take minutes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def cast(db):
     """Our practice with one member per role, and the owner of another practice."""
