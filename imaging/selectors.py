@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from imaging.models import Photo
 from pixiodoc.accounts.models import Member
+from pixiodoc.accounts.permissions import MATRIX
 
 
 def photos_for(*, member: Member) -> QuerySet[Photo]:
@@ -16,10 +17,48 @@ def photos_for(*, member: Member) -> QuerySet[Photo]:
     Another practice's photo, a deleted photo and a photo of a patient blocked
     for erasure are never in it (404, S8).
     """
+    return _live_photos().filter(patient__practice_id=member.practice_id)
+
+
+def _live_photos() -> QuerySet[Photo]:
     return Photo.objects.filter(
-        patient__practice_id=member.practice_id,
-        patient__blocked_at__isnull=True,
-        deleted_at__isnull=True,
+        patient__blocked_at__isnull=True, deleted_at__isnull=True
+    )
+
+
+def covered_thumbnail(*, member_pk: int, photo_uuid) -> Photo | None:
+    """The photo a cover token names, with what serving its thumbnail needs, in one query.
+
+    Scoped like `photos_for`, but for a member known only by id: the photo must
+    belong to that member's practice, and the member (and their user) must still
+    be active with a role that may see patients. `viewer_user_id` and
+    `viewer_epoch` are annotated for the session check; None when the member
+    lost access. Only the blob name and the patient's key are loaded: no
+    encrypted field is decrypted.
+    """
+    viewer = Member.objects.filter(
+        pk=member_pk,
+        practice_id=OuterRef("patient__practice_id"),
+        is_active=True,
+        user__is_active=True,
+        role__in=MATRIX["view_patients"],
+    )
+    return (
+        _live_photos()
+        .filter(uuid=photo_uuid)
+        .annotate(
+            viewer_user_id=Subquery(viewer.values("user_id")[:1]),
+            viewer_epoch=Subquery(viewer.values("user__session_epoch")[:1]),
+        )
+        .select_related("patient")
+        .only(
+            "uuid",
+            "thumb_blob",
+            "patient__uuid",
+            "patient__wrapped_data_key",
+            "patient__kek_version",
+        )
+        .first()
     )
 
 
