@@ -86,6 +86,20 @@ def test_upload_timeline_compare_annotate_delete(page_for, clinician, blob_root)
     assert page.locator(f"#visit-{second.uuid} .thumbs img").count() == 1
     assert loaded_images(page, ".thumbs img") == 3
 
+    # Filtering narrows the timeline itself: no hand photos, so no visit shows.
+    page.get_by_label("Body region").select_option("hand")
+    page.get_by_role("button", name="Filter photos").click()
+    page.get_by_role("link", name="Clear the filter").wait_for()
+    assert "region=hand" in page.url
+    assert not page.locator(f"#visit-{first.uuid}").is_visible()
+    assert page.locator(".thumbs img").count() == 0
+    page.get_by_label("Body region").select_option("knee")
+    page.get_by_role("button", name="Filter photos").click()
+    page.wait_for_url("**region=knee**")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(f"#visit-{first.uuid}").is_visible()
+    assert loaded_images(page, ".thumbs img") == 3
+
     # Compare: defaults to the first and latest photo of the region; overlay slider.
     page.get_by_role("link", name="Compare photos").first.click()
     page.get_by_label("Overlay with slider").check()
