@@ -69,7 +69,7 @@ class CoveredThumbnailMiddleware:
         if not _session_open(session):
             return None
         photo = covered_thumbnail(member_pk=member_pk, photo_uuid=photo_uuid)
-        if photo is None or photo.viewer_user_id is None:
+        if photo is None:
             return None
         if session.get(USER_SESSION_KEY) != str(photo.viewer_user_id):
             return None

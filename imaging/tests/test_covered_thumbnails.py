@@ -168,6 +168,19 @@ def test_a_deleted_photo_is_gone_for_its_tokens_too(client_for, clinician, photo
     assert client.get(url).status_code == 404
 
 
+# S8: a patient blocked for erasure shows nothing
+def test_a_blocked_patients_thumbnail_is_a_404(client_for, clinician, photo):
+    from django.utils import timezone
+
+    from patients.models import Patient
+
+    url = covered_url(clinician, photo)
+    client = client_for(clinician)
+    Patient.objects.filter(pk=photo.patient_id).update(blocked_at=timezone.now())
+    response, covered = served_covered(client, url)
+    assert response.status_code == 404 and not covered
+
+
 def assert_signed_out(response):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
@@ -195,6 +208,14 @@ def test_a_deactivated_member_gets_no_thumbnail(client_for, clinician, photo):
     # Straight on the row: the check must not rely on sessions having been ended.
     clinician.is_active = False
     clinician.save(update_fields=["is_active"])
+    response, covered = served_covered(client, url)
+    assert response.status_code != 200 and not covered
+
+
+def test_a_deactivated_user_gets_no_thumbnail(client_for, clinician, photo):
+    url = covered_url(clinician, photo)
+    client = client_for(clinician)
+    type(clinician.user).objects.filter(pk=clinician.user_id).update(is_active=False)
     response, covered = served_covered(client, url)
     assert response.status_code != 200 and not covered
 
