@@ -49,7 +49,7 @@ def database_url() -> str:
         return f"sqlite:///{db['NAME']}"
     return (
         f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}"
-        f"/{db['NAME']}?conn_max_age=60&conn_health_checks=true"
+        f"/{db['NAME']}?conn_max_age=60&conn_health_checks=True"
     )
 
 
