@@ -3,7 +3,8 @@
 A timeline records one PHOTO_VIEWED event naming every photo it shows (DESIGN
 §7). Its thumbnail links carry a short-lived token, signed for that member,
 photo and rendition, so the thumbnail requests do not each add an event. The
-token waives nothing else: the request is still signed in, verified and scoped.
+token waives nothing else: the request is still signed in, verified and scoped
+(imaging.middleware checks the session and the member on every request).
 """
 
 from django.core import signing
@@ -18,11 +19,23 @@ def cover_token(*, member, photo, rendition: str = "thumb") -> str:
     )
 
 
-def is_covered(token: str | None, *, member, photo, rendition: str) -> bool:
+def read_cover_token(token: str | None) -> tuple[int, str, str] | None:
+    """(member pk, photo uuid, rendition) of a genuine, unexpired token; else None."""
     if not token:
-        return False
+        return None
     try:
         value = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
-        return False
-    return value == [member.pk, str(photo.uuid), rendition]
+        return None
+    if not (
+        isinstance(value, list)
+        and len(value) == 3
+        and isinstance(value[0], int)
+        and all(isinstance(v, str) for v in value[1:])
+    ):
+        return None
+    return value[0], value[1], value[2]
+
+
+def is_covered(token: str | None, *, member, photo, rendition: str) -> bool:
+    return read_cover_token(token) == (member.pk, str(photo.uuid), rendition)

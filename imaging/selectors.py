@@ -1,13 +1,19 @@
 """Reads of photos, always scoped to the member's practice (DESIGN.md §6)."""
 
+import uuid as uuid_module
+from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from imaging.models import Photo
-from pixiodoc.accounts.models import Member
+from patients.models import Patient
+from pixiodoc.accounts.models import Member, User
+from pixiodoc.accounts.permissions import MATRIX
 
 
 def photos_for(*, member: Member) -> QuerySet[Photo]:
@@ -16,11 +22,73 @@ def photos_for(*, member: Member) -> QuerySet[Photo]:
     Another practice's photo, a deleted photo and a photo of a patient blocked
     for erasure are never in it (404, S8).
     """
+    return _live_photos().filter(patient__practice_id=member.practice_id)
+
+
+def _live_photos() -> QuerySet[Photo]:
     return Photo.objects.filter(
-        patient__practice_id=member.practice_id,
-        patient__blocked_at__isnull=True,
-        deleted_at__isnull=True,
+        patient__blocked_at__isnull=True, deleted_at__isnull=True
     )
+
+
+@dataclass(frozen=True)
+class CoveredThumbnail:
+    """What serving a covered thumbnail needs; `patient` is a key holder (pixiodoc.blobs)."""
+
+    uuid: uuid_module.UUID
+    thumb_blob: str
+    patient: SimpleNamespace
+    viewer_user_id: int
+    viewer_epoch: int
+
+
+def covered_thumbnail(*, member_pk: int, photo_uuid) -> CoveredThumbnail | None:
+    """The photo a cover token names, if that member may still see it, in one query.
+
+    The same scope as `photos_for` (a live photo of the member's practice, the
+    patient not blocked) for a member known only by id, who must still be active,
+    with an active user and a role that may see patients. Written as one
+    statement because it is imaging's hottest read: building it through the ORM
+    cost several times the query itself. Only the blob name and the patient's
+    wrapped key are read: nothing encrypted is decrypted.
+    """
+    roles = sorted(MATRIX["view_patients"])
+    sql = f"""
+        SELECT photo.uuid, photo.thumb_blob, patient.uuid, patient.wrapped_data_key,
+               patient.kek_version, member.user_id, account.session_epoch
+        FROM {Photo._meta.db_table} photo
+        JOIN {Patient._meta.db_table} patient ON patient.id = photo.patient_id
+        JOIN {Member._meta.db_table} member ON member.practice_id = patient.practice_id
+        JOIN {User._meta.db_table} account ON account.id = member.user_id
+        WHERE photo.uuid = %s AND photo.deleted_at IS NULL
+          AND patient.blocked_at IS NULL
+          AND member.id = %s AND member.is_active AND account.is_active
+          AND member.role IN ({", ".join(["%s"] * len(roles))})
+    """  # noqa: S608 - table names from the models; every value is a parameter
+    uuid_field = Photo._meta.get_field("uuid")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [uuid_field.get_db_prep_value(photo_uuid, connection), member_pk, *roles],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    photo, blob, patient, key, version, user_id, epoch = row
+    return CoveredThumbnail(
+        uuid=_as_uuid(photo),
+        thumb_blob=blob,
+        patient=SimpleNamespace(
+            uuid=_as_uuid(patient), wrapped_data_key=key, kek_version=version
+        ),
+        viewer_user_id=user_id,
+        viewer_epoch=epoch,
+    )
+
+
+def _as_uuid(value) -> uuid_module.UUID:
+    # PostgreSQL returns a UUID, SQLite its 32 hex digits.
+    return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(value)
 
 
 def patient_photos(*, member: Member, patient) -> QuerySet[Photo]:

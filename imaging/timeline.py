@@ -2,41 +2,66 @@
 
 Registered from ImagingConfig.ready(). One query for all the patient's photos
 whatever the number of visits, and one audit event listing the photos shown.
+The bar's filter (body region, tag) narrows the timeline itself: its query
+string reaches both sections, the strips show only matching photos and a visit
+with none is hidden.
 """
 
 from imaging import covering, regions
-from imaging.selectors import patient_photos
+from imaging.forms import FilterForm
+from imaging.selectors import filter_photos, patient_photos
 from imaging.services import record_photos_shown
 from patients.timeline import TimelineSection, register
 
 
-def patient_context(member, patient, visits) -> dict:
+def photo_filter(query) -> tuple[FilterForm, str, str]:
+    """The bar's form and the (region, tag) it asks for; an invalid filter shows all."""
+    form = FilterForm(query or None, auto_id="photo-filter-%s")
+    if not form.is_bound or not form.is_valid():
+        return form, "", ""
+    return form, form.cleaned_data["region"], form.cleaned_data["tag"].strip().lower()
+
+
+def patient_context(member, patient, visits, *, query) -> dict:
+    form, region, tag = photo_filter(query)
     return {
         "patient": patient,
-        "regions": regions.CHOICES,
+        "form": form,
+        "filtered": bool(region or tag),
+        "region_label": regions.label(region) if region else "",
+        "tag": tag,
         "may_edit": member.may("edit_patients"),
     }
 
 
-def visit_context(member, patient, visits) -> dict:
+def visit_context(member, patient, visits, *, query) -> dict:
+    _, region, tag = photo_filter(query)
     # Only what the strip shows: each encrypted field loaded costs a decryption.
-    photos = list(
+    photos = filter_photos(
         patient_photos(member=member, patient=patient)
         .defer("note", "deletion_reason", "visit__reason", "visit__notes")
-        .order_by("created_at", "id")
+        .order_by("created_at", "id"),
+        region=region,
+        tag=tag,
     )
-    by_visit: dict[int, dict] = {}
+    by_visit: dict[int, list] = {}
     for photo in photos:
         token = covering.cover_token(member=member, photo=photo)
-        entry = by_visit.setdefault(photo.visit_id, {"photos": []})
-        entry["photos"].append((photo, f"{photo.url('thumb')}?c={token}"))
+        by_visit.setdefault(photo.visit_id, []).append(
+            (photo, f"{photo.url('thumb')}?c={token}")
+        )
     if photos:
         record_photos_shown(
             actor=member, patient=patient, photos=photos, page="timeline"
         )
     may_edit = member.may("edit_patients")
+    filtered = bool(region or tag)
     return {
-        visit.pk: {**by_visit.get(visit.pk, {"photos": []}), "may_edit": may_edit}
+        visit.pk: {
+            "photos": by_visit.get(visit.pk, []),
+            "no_match": filtered and visit.pk not in by_visit,
+            "may_edit": may_edit,
+        }
         for visit in visits
     }
 
@@ -49,6 +74,7 @@ def register_sections() -> None:
             template="imaging/_patient_bar.html",
             context=patient_context,
             order=50,
+            reads_query=True,
         )
     )
     register(
@@ -58,5 +84,6 @@ def register_sections() -> None:
             template="imaging/_visit_photos.html",
             context=visit_context,
             order=10,
+            reads_query=True,
         )
     )

@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -13,6 +13,7 @@ from imaging.exceptions import ImagingError, PhotoRefused
 from imaging.forms import DeletePhotoForm, FilterForm, PhotoDetailsForm
 from imaging.models import RENDITIONS, Photo
 from imaging.placeholder import placeholder_png
+from imaging.responses import image_response
 from imaging.selectors import (
     filter_photos,
     latest_by_region,
@@ -31,20 +32,6 @@ from imaging.services import (
 )
 from patients.selectors import patients_for, visits_for
 from pixiodoc.accounts.decorators import member_may
-
-# S15: an image response can run nothing, frame nothing, and is never sniffed.
-IMAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-
-
-def _image_response(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    response["Content-Security-Policy"] = IMAGE_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Content-Length"] = str(len(body))
-    return response
 
 
 @require_GET
@@ -68,12 +55,12 @@ def rendition(request, uuid, rendition):
         )
     except PhotoUnreadable:
         # Never broken bytes: a placeholder that says what happened (S18).
-        response = _image_response(
+        response = image_response(
             placeholder_png(), "image/png", "integrity-failure.png"
         )
         response["X-PixioDoc-Integrity"] = "failed"
         return response
-    return _image_response(body, "image/jpeg", f"{photo.uuid}-{rendition}.jpg")
+    return image_response(body, "image/jpeg", f"{photo.uuid}-{rendition}.jpg")
 
 
 def _visit_for(request, uuid):

@@ -17,6 +17,9 @@ class TimelineSection:
     template: str
     context: Callable  # (member, patient, visits) -> dict
     order: int = 100
+    # A section that filters what it shows gets the timeline's query string as
+    # `query=` (a QueryDict), so a filter narrows the timeline in place.
+    reads_query: bool = False
 
 
 _sections: dict[str, TimelineSection] = {}
@@ -30,3 +33,9 @@ def sections(place: str) -> list[TimelineSection]:
     return sorted(
         (s for s in _sections.values() if s.place == place), key=lambda s: s.order
     )
+
+
+def section_context(section: TimelineSection, *, member, patient, visits, query):
+    if section.reads_query:
+        return section.context(member, patient, visits, query=query)
+    return section.context(member, patient, visits)

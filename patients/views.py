@@ -99,13 +99,21 @@ def patient_edit(request, uuid):
 def patient_timeline(request, uuid):
     patient = get_object_or_404(patients_for(member=request.member), uuid=uuid)
     visits = list(timeline_visits(patient=patient))
+
+    def context(section):
+        return timeline_sections.section_context(
+            section,
+            member=request.member,
+            patient=patient,
+            visits=visits,
+            query=request.GET,
+        )
+
     patient_sections = [
-        (section, section.context(request.member, patient, visits))
-        for section in timeline_sections.sections("patient")
+        (section, context(section)) for section in timeline_sections.sections("patient")
     ]
     visit_sections = [
-        (section, section.context(request.member, patient, visits))
-        for section in timeline_sections.sections("visit")
+        (section, context(section)) for section in timeline_sections.sections("visit")
     ]
     rows = [
         (visit, [(s, by_visit.get(visit.pk, {})) for s, by_visit in visit_sections])

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "pixiodoc.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Thumbnails a page already audited: two reads, no session write (docs/imaging.md).
+    "imaging.middleware.CoveredThumbnailMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -308,6 +308,54 @@ def test_the_gallery_filters_by_region_and_tag(client_for, clinician):
     assert set(shown(client.get(url))) == {knee, hand}
 
 
+def test_the_timeline_filters_its_own_photos_in_place(client_for, clinician):
+    patient = make_patient(actor=clinician)
+    first, second = (
+        make_visit(actor=clinician, patient=patient),
+        make_visit(actor=clinician, patient=patient),
+    )
+    knee = make_photo(actor=clinician, visit=first, body_region="knee", tags="Scar")
+    hand = make_photo(actor=clinician, visit=second, body_region="hand", tags="burn")
+    client = client_for(clinician)
+    url = patient.get_absolute_url()
+
+    html = client.get(url, {"region": "knee"}).content.decode()
+    assert knee.url("thumb") in html and hand.url("thumb") not in html
+    # The visit left without a photo is marked for hiding; the bar says so.
+    assert f'class="photos no-match" data-visit="{second.uuid}"' in html
+    assert f'class="photos" data-visit="{first.uuid}"' in html
+    assert '<option value="knee" selected>' in html
+    assert "visits without one are hidden" in html
+    assert f'<a href="{url}">Clear the filter</a>' in html
+    # The one audit event names only the photos the filtered timeline showed.
+    shown = AccessEvent.objects.filter(action=Action.PHOTO_VIEWED).latest("seq")
+    assert shown.details["photos"] == [str(knee.uuid)]
+
+    html = client.get(url, {"tag": " SCAR "}).content.decode()
+    assert knee.url("thumb") in html and hand.url("thumb") not in html
+    html = client.get(url, {"region": "knee", "tag": "burn"}).content.decode()
+    assert "no-match" in html and "/thumb/" not in html
+
+
+def test_an_unknown_filter_shows_the_whole_timeline(client_for, clinician):
+    photo = make_photo(actor=clinician, body_region="knee")
+    response = client_for(clinician).get(
+        photo.patient.get_absolute_url(), {"region": "elsewhere"}
+    )
+    html = response.content.decode()
+    assert photo.url("thumb") in html and "no-match" not in html
+
+
+def test_the_timelines_filter_form_stays_on_the_timeline(client_for, clinician):
+    patient = make_patient(actor=clinician)
+    html = client_for(clinician).get(patient.get_absolute_url()).content.decode()
+    form = html[html.index('<form class="photo-filter"') :]
+    form = form[: form.index(">")]
+    assert f'action="{patient.get_absolute_url()}#photos"' in form
+    assert 'method="get"' in form
+    assert "Clear the filter" not in html
+
+
 def test_deleting_needs_a_reason_and_a_post(client_for, clinician, assistant):
     photo = make_photo(actor=clinician)
     url = reverse("imaging:delete", kwargs={"uuid": photo.uuid})
@@ -340,3 +388,6 @@ def test_the_timeline_query_count_does_not_grow_with_photos(client_for, clinicia
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as filtered:
+        assert client.get(url, {"region": "knee"}).status_code == 200
+    assert len(filtered) == len(few)

@@ -5,6 +5,8 @@ with one line saying so; CI installs it and fails on any skip.
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,69 @@ def pytest_collection_modifyitems(config, items):
                 )
 
 
+class RequestsInFlight:
+    """The live server's requests that started and have not finished yet."""
+
+    def __init__(self):
+        self._threads: set[int] = set()
+        self._lock = threading.Lock()
+
+    def started(self, **kwargs):
+        with self._lock:
+            self._threads.add(threading.get_ident())
+
+    def finished(self, **kwargs):
+        with self._lock:
+            self._threads.discard(threading.get_ident())
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._threads)
+
+    def wait_until_none(self, *, timeout: float, quiet_for: float = 0.2) -> bool:
+        """True once no request has run for `quiet_for` seconds (a closing page's
+        last request may still be on its way to the server)."""
+        deadline = time.monotonic() + timeout
+        quiet_since = None
+        while time.monotonic() < deadline:
+            if self.count():
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet_for:
+                return True
+            time.sleep(0.02)
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """Close the test's browser pages and let the live server finish before the flush.
+
+    The test database is flushed when the test ends. A request still running in
+    the live server's thread (a thumbnail the page was loading, an audit event
+    being appended) holds locks that TRUNCATE waits for on PostgreSQL, while
+    that request waits for tables TRUNCATE already took: a deadlock. Set up
+    after pytest-django's live-server helper (so torn down before its flush)
+    and before the Playwright contexts (so torn down after they are closed).
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from django.core.signals import request_finished, request_started
+
+    in_flight = RequestsInFlight()
+    request_started.connect(in_flight.started)
+    request_finished.connect(in_flight.finished)
+    try:
+        yield  # the Playwright contexts (set up after us) are closed by now
+        if not in_flight.wait_until_none(timeout=30):
+            pytest.fail("the live server still answered requests 30 s after the test")
+    finally:
+        request_started.disconnect(in_flight.started)
+        request_finished.disconnect(in_flight.finished)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
@@ -49,15 +114,18 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def page_for(live_server, new_context):
-    """page_for(member) -> a Playwright page whose browser is signed in as that member."""
+    """page_for(member, **context_args) -> a Playwright page signed in as that member.
+
+    `context_args` go to the browser context (a phone's viewport, touch).
+    """
     from django.conf import settings
     from django.test import Client
 
     from pixiodoc.testing import sign_in
 
-    def open_page(member):
+    def open_page(member, **context_args):
         client = sign_in(Client(), member)
-        context = new_context(base_url=live_server.url)
+        context = new_context(base_url=live_server.url, **context_args)
         context.add_cookies(
             [
                 {

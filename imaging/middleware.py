@@ -1,0 +1,112 @@
+"""Covered thumbnails, answered before the session stack (S15, S26, DESIGN §7).
+
+A timeline or gallery records one PHOTO_VIEWED event listing the photos it
+shows and links each thumbnail with a cover token (imaging.covering). Those
+thumbnail requests are the bulk of imaging's traffic; through the full stack
+each one loads and re-saves the session, loads the user, the 2FA device and the
+member, then the photo: five reads and a committed write per small image.
+
+Here a covered thumbnail costs two reads and no write: the session (through
+the session engine, not saved: loading a picture is not user activity), then
+one query for the photo together with the token's member. The same rules hold
+as on the full path, checked on every request, so revoking access works at
+once, not when the token expires:
+
+- the session belongs to the token's member's user, finished its second factor
+  (S1), is not idle, too old or from before a session-ending change (S4, S5:
+  `sessions.session_problem`, the member middleware's own rules), and is not
+  locked to the consent kiosk;
+- the member and their user are active, their role may see patients, and the
+  photo is a live photo of their practice (imaging.selectors).
+
+Anything else, including a token for another member, photo or rendition, an
+expired or tampered one, and an integrity failure, falls through to the full
+stack, which answers it as if there were no token (sign-in, 404, placeholder)
+or serves it with an audit event of its own.
+"""
+
+from importlib import import_module
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
+from django.urls import Resolver404, resolve
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from consent import kiosk
+from imaging import covering
+from imaging.responses import image_response
+from imaging.selectors import covered_thumbnail
+from pixiodoc import blobs, crypto
+from pixiodoc.accounts import sessions
+
+COVERED_RENDITION = "thumb"
+
+
+class CoveredThumbnailMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def __call__(self, request):
+        response = self.covered_thumbnail(request)
+        return response if response is not None else self.get_response(request)
+
+    def covered_thumbnail(self, request):
+        token = request.GET.get("c")
+        if (
+            not token
+            or request.method != "GET"
+            or not request.path_info.endswith(f"/{COVERED_RENDITION}/")
+        ):
+            return None
+        cover = covering.read_cover_token(token)
+        photo_uuid = _rendition_photo_uuid(request.path_info)
+        if cover is None or cover[1:] != (photo_uuid, COVERED_RENDITION):
+            return None
+        member_pk = cover[0]
+        session = self.session_store(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        if not _session_open(session):
+            return None
+        photo = covered_thumbnail(member_pk=member_pk, photo_uuid=photo_uuid)
+        if photo is None:
+            return None
+        if session.get(USER_SESSION_KEY) != str(photo.viewer_user_id):
+            return None
+        # session_problem also stamps the session as used; it is never saved here.
+        viewer = SimpleNamespace(session_epoch=photo.viewer_epoch)
+        if sessions.session_problem(session, viewer):
+            return None
+        try:
+            body = blobs.read_blob(
+                photo.patient,
+                obj=photo.uuid,
+                label=COVERED_RENDITION,
+                name=photo.thumb_blob,
+            )
+        except (crypto.IntegrityError, OSError):
+            return None  # the full path logs it, audits it, shows the placeholder
+        return image_response(
+            body, "image/jpeg", f"{photo.uuid}-{COVERED_RENDITION}.jpg"
+        )
+
+
+def _rendition_photo_uuid(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.view_name != "imaging:rendition":
+        return None
+    if match.kwargs["rendition"] != COVERED_RENDITION:
+        return None
+    return str(match.kwargs["uuid"])
+
+
+def _session_open(session) -> bool:
+    """Signed in with both factors (S1) and not handed to a patient at the kiosk."""
+    return (
+        session.get(USER_SESSION_KEY) is not None
+        and session.get(DEVICE_ID_SESSION_KEY) is not None
+        and not session.get(kiosk.SESSION_KEY)
+    )
