@@ -84,7 +84,6 @@ def rate(port, path, cookie) -> float:
 def test_bench_thumbnail_serving_against_a_static_file(
     transactional_db, clinician, settings, tmp_path
 ):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     blob_root = tmp_path / "blobs"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -50,8 +50,7 @@ def measure(client, url, rounds=5):
 
 
 @pytest.mark.bench
-def test_bench_a_thousand_photo_timeline(client_for, clinician, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_bench_a_thousand_photo_timeline(client_for, clinician):
     patient = make_patient(actor=clinician)
     visits = [
         make_visit(
