@@ -50,6 +50,19 @@ def sign_in(client, member):
     return client
 
 
+def store_blobs_in(settings, root: Path) -> Path:
+    """Point the blob storage at a test's own folder, with files private as in production."""
+    root.mkdir(exist_ok=True)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "file_permissions_mode": 0o600},
+        },
+    }
+    return root
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2's million rounds cost about a second a password here; tests check

@@ -10,20 +10,12 @@ from imaging.testing import readable_blobs
 from imaging.tests import images
 from imaging.tests.factories import allow_capture
 from patients.tests.factories import make_patient, make_visit
+from pixiodoc.testing import store_blobs_in
 
 
 @pytest.fixture
 def blob_root(settings, tmp_path):
-    root = tmp_path / "blobs"
-    root.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    return root
+    return store_blobs_in(settings, tmp_path / "blobs")
 
 
 def jpeg_file(name, data, mime="image/jpeg"):

@@ -9,18 +9,13 @@ from playwright.sync_api import expect
 from consent.tests.factories import make_consent
 from imaging.tests.factories import make_photo
 from patients.tests.factories import make_patient
+from pixiodoc.testing import store_blobs_in
 from sharing.models import ShareLink
 
 
 @pytest.fixture(autouse=True)
 def blob_root(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "file_permissions_mode": 0o600},
-        },
-    }
+    store_blobs_in(settings, tmp_path)
 
 
 # S21 S23 S24 S25
