@@ -1,5 +1,6 @@
 """record_event: the one way anything is written to the audit log (DESIGN.md §7, S26, S27)."""
 
+import functools
 import ipaddress
 import logging
 import uuid as uuid_module
@@ -153,13 +154,19 @@ RETURNING id, seq, prev_hash, hash
 """
 
 
-def _append_in_one_statement(event: AccessEvent, key: str, content: str) -> bool:
-    sql = _LINK_SQL.format(
+@functools.cache
+def _link_statement() -> str:
+    """_LINK_SQL for this table, built once: it runs on every audited request."""
+    return _LINK_SQL.format(
         columns=", ".join(f.column for f in _INSERTED),
         # Each value is cast to its column's type: INSERT ... SELECT does not
         # infer parameter types from the target columns as VALUES would.
         values=", ".join(f"%s::{f.db_type(connection)}" for f in _INSERTED),
     )
+
+
+def _append_in_one_statement(event: AccessEvent, key: str, content: str) -> bool:
+    sql = _link_statement()
     params = [content, key] + [
         f.get_db_prep_save(getattr(event, f.attname), connection) for f in _INSERTED
     ]
