@@ -6,11 +6,13 @@ thumbnail requests are the bulk of imaging's traffic; through the full stack
 each one loads and re-saves the session, loads the user, the 2FA device and the
 member, then the photo: five reads and a committed write per small image.
 
-Here a covered thumbnail costs two reads and no write: the session (through
-the session engine, not saved: loading a picture is not user activity), then
-one query for the photo together with the token's member. The same rules hold
-as on the full path, checked on every request, so revoking access works at
-once, not when the token expires:
+Here a covered thumbnail costs one read and no write: one query for the photo
+together with the token's member and the viewer's session row, decoded by the
+session engine and never saved (loading a picture is not user activity). That
+read of the session table is why this needs the database session engine (the
+project's; with any other the middleware steps aside and the full stack serves
+every thumbnail). The same rules hold as on the full path, checked on every
+request, so revoking access works at once, not when the token expires:
 
 - the session belongs to the token's member's user, finished its second factor
   (S1), is not idle, too old or from before a session-ending change (S4, S5:
@@ -30,6 +32,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
+from django.core.exceptions import MiddlewareNotUsed
 from django.urls import Resolver404, resolve
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -41,10 +44,17 @@ from pixiodoc import blobs, crypto
 from pixiodoc.accounts import sessions
 
 COVERED_RENDITION = "thumb"
+# Engines whose sessions live in the django_session table the selector joins.
+DATABASE_SESSION_ENGINES = (
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+)
 
 
 class CoveredThumbnailMiddleware:
     def __init__(self, get_response):
+        if settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
+            raise MiddlewareNotUsed("covered thumbnails read the database sessions")
         self.get_response = get_response
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
@@ -64,14 +74,18 @@ class CoveredThumbnailMiddleware:
         photo_uuid = _rendition_photo_uuid(request.path_info)
         if cover is None or cover[1:] != (photo_uuid, COVERED_RENDITION):
             return None
-        member_pk = cover[0]
-        session = self.session_store(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
-        if not _session_open(session):
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if not session_key:
             return None
-        photo = covered_thumbnail(member_pk=member_pk, photo_uuid=photo_uuid)
+        photo = covered_thumbnail(
+            member_pk=cover[0], photo_uuid=photo_uuid, session_key=session_key
+        )
         if photo is None:
             return None
-        if session.get(USER_SESSION_KEY) != str(photo.viewer_user_id):
+        session = self.session_store().decode(photo.session_data)
+        if not _session_open(session) or session.get(USER_SESSION_KEY) != str(
+            photo.viewer_user_id
+        ):
             return None
         # session_problem also stamps the session as used; it is never saved here.
         viewer = SimpleNamespace(session_epoch=photo.viewer_epoch)

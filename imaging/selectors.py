@@ -6,6 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,6 +15,7 @@ from imaging.models import Photo
 from patients.models import Patient
 from pixiodoc.accounts.models import Member, User
 from pixiodoc.accounts.permissions import MATRIX
+from pixiodoc.prepared import prepared_cursor
 
 
 def photos_for(*, member: Member) -> QuerySet[Photo]:
@@ -40,41 +42,51 @@ class CoveredThumbnail:
     patient: SimpleNamespace
     viewer_user_id: int
     viewer_epoch: int
+    session_data: str
 
 
-def covered_thumbnail(*, member_pk: int, photo_uuid) -> CoveredThumbnail | None:
+def covered_thumbnail(
+    *, member_pk: int, photo_uuid, session_key: str
+) -> CoveredThumbnail | None:
     """The photo a cover token names, if that member may still see it, in one query.
 
     The same scope as `photos_for` (a live photo of the member's practice, the
     patient not blocked) for a member known only by id, who must still be active,
-    with an active user and a role that may see patients. Written as one
+    with an active user and a role that may see patients. The same statement
+    reads the viewer's unexpired session row (the database session engine's
+    table), still encoded: the caller decodes and checks it. Written as one
     statement because it is imaging's hottest read: building it through the ORM
-    cost several times the query itself. Only the blob name and the patient's
-    wrapped key are read: nothing encrypted is decrypted.
+    cost several times the query itself, a second round trip for the session as
+    much again, and planning it anew each time more than running it (hence
+    pixiodoc.prepared). Only the blob name and the patient's wrapped key are read:
+    nothing encrypted is decrypted.
     """
     roles = sorted(MATRIX["view_patients"])
     sql = f"""
         SELECT photo.uuid, photo.thumb_blob, patient.uuid, patient.wrapped_data_key,
-               patient.kek_version, member.user_id, account.session_epoch
+               patient.kek_version, member.user_id, account.session_epoch,
+               session.session_data
         FROM {Photo._meta.db_table} photo
         JOIN {Patient._meta.db_table} patient ON patient.id = photo.patient_id
         JOIN {Member._meta.db_table} member ON member.practice_id = patient.practice_id
         JOIN {User._meta.db_table} account ON account.id = member.user_id
+        JOIN {Session._meta.db_table} session
+          ON session.session_key = %s AND session.expire_date > %s
         WHERE photo.uuid = %s AND photo.deleted_at IS NULL
           AND patient.blocked_at IS NULL
           AND member.id = %s AND member.is_active AND account.is_active
           AND member.role IN ({", ".join(["%s"] * len(roles))})
     """  # noqa: S608 - table names from the models; every value is a parameter
-    uuid_field = Photo._meta.get_field("uuid")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [uuid_field.get_db_prep_value(photo_uuid, connection), member_pk, *roles],
-        )
+    now = Session._meta.get_field("expire_date").get_db_prep_value(
+        timezone.now(), connection
+    )
+    photo_id = Photo._meta.get_field("uuid").get_db_prep_value(photo_uuid, connection)
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [session_key, now, photo_id, member_pk, *roles])
         row = cursor.fetchone()
     if row is None:
         return None
-    photo, blob, patient, key, version, user_id, epoch = row
+    photo, blob, patient, key, version, user_id, epoch, session_data = row
     return CoveredThumbnail(
         uuid=_as_uuid(photo),
         thumb_blob=blob,
@@ -83,6 +95,7 @@ def covered_thumbnail(*, member_pk: int, photo_uuid) -> CoveredThumbnail | None:
         ),
         viewer_user_id=user_id,
         viewer_epoch=epoch,
+        session_data=session_data,
     )
 
 

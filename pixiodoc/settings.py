@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "pixiodoc.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Thumbnails a page already audited: two reads, no session write (docs/imaging.md).
+    # Thumbnails a page already audited: one read, no session write (docs/imaging.md).
     "imaging.middleware.CoveredThumbnailMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +129,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE: a transaction takes the write lock at BEGIN, so concurrent
     # writers queue (busy timeout) instead of deadlocking on a lock upgrade.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+else:
+    # Django binds parameters on the client and never prepares; this lets the
+    # few hot reads that ask for it (pixiodoc.prepared) be planned once per
+    # connection. Behind PgBouncer in transaction mode, enable its
+    # max_prepared_statements (1.21+).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

@@ -33,7 +33,7 @@ from imaging.tests.factories import make_photo
 from pixiodoc import blobs
 from pixiodoc.testing import sign_in
 
-REQUESTS = 400
+REQUESTS = 2000
 THREADS = 4
 
 
