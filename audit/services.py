@@ -13,6 +13,7 @@ from audit.chain import CONTENT_FIELDS, GENESIS, content_hash, link_hash
 from audit.models import AccessEvent, ChainHead
 from pixiodoc.middleware import current_request_id
 from pixiodoc.net import client_ip
+from pixiodoc.prepared import prepared_cursor
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +112,9 @@ def _append(event: AccessEvent) -> None:
 
     The chain head's row lock serialises concurrent writers, so the chain never
     forks. On PostgreSQL one statement advances the head (computing the link
-    hash itself, audit/chain.py) and inserts the event: one round trip, which is
-    what makes auditing every read affordable. Elsewhere (SQLite, a single
+    hash itself, audit/chain.py) and inserts the event: one round trip, planned
+    once per connection (pixiodoc.prepared), which is what makes auditing every
+    read affordable. Elsewhere (SQLite, a single
     writer at a time) the same happens in three statements in a transaction.
     """
     event.created_at = timezone.now()
@@ -170,7 +172,7 @@ def _append_in_one_statement(event: AccessEvent, key: str, content: str) -> bool
     params = [content, key] + [
         f.get_db_prep_save(getattr(event, f.attname), connection) for f in _INSERTED
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
