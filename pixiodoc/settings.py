@@ -345,5 +345,7 @@ LOGGING = {
         },
         # axes logs every sign-in at INFO with masked fields: noise, and never useful.
         "axes": {"level": "WARNING"},
+        # weasyprint logs seven progress steps at INFO for every PDF it renders.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
