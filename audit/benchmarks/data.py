@@ -6,29 +6,10 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 from audit.chain import GENESIS, values_hash
-from audit.models import ChainHead
+from audit.models import AccessEvent, ChainHead
 
-COLUMNS = (
-    "uuid",
-    "practice_id",
-    "seq",
-    "created_at",
-    "actor_type",
-    "member_id",
-    "actor_uuid",
-    "action",
-    "object_type",
-    "object_uuid",
-    "patient_uuid",
-    "ip",
-    "user_agent",
-    "outcome",
-    "reason",
-    "request_id",
-    "details",
-    "prev_hash",
-    "hash",
-)
+# Every stored column but the id, as the model has them.
+COLUMNS = tuple(f.column for f in AccessEvent._meta.concrete_fields if f.name != "id")
 UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131"
 
 
