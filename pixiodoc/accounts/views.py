@@ -129,23 +129,11 @@ def _enrol(request, user):
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            codes = tfa.confirm_enrolment(
-                user=user,
-                device=device,
-                code=form.cleaned_data["code"],
-                request=request,
-            )
-        except SecondFactorLocked as exc:
-            form.add_error("code", str(exc))
-            status = 429
-        except AccountsError as exc:
-            form.add_error("code", str(exc))
-        else:
-            request.session.cycle_key()  # rotate again at the second factor (S3)
-            otp_login(request, device)
-            sessions.keep_this_session(session=request.session, user=_fresh(user))
-            return _show_backup_codes(request, codes)
+        confirmed, status = _confirm_device(
+            request, user=user, device=device, form=form
+        )
+        if confirmed:
+            return confirmed
     context = {
         "form": form,
         "enrolling": True,
@@ -153,6 +141,29 @@ def _enrol(request, user):
         "secret": device.secret,
     }
     return render(request, "accounts/two_factor.html", context, status=status)
+
+
+def _confirm_device(request, *, user, device, form):
+    """Confirm a new authenticator with the form's code and sign in with it.
+
+    Returns (the backup-codes page, 200) on success; otherwise (None, the status
+    to re-render the form with: 429 while the second factor is locked), with the
+    reason on the form.
+    """
+    try:
+        codes = tfa.confirm_enrolment(
+            user=user, device=device, code=form.cleaned_data["code"], request=request
+        )
+    except SecondFactorLocked as exc:
+        form.add_error("code", str(exc))
+        return None, 429
+    except AccountsError as exc:
+        form.add_error("code", str(exc))
+        return None, 200
+    request.session.cycle_key()  # rotate again at the second factor (S3)
+    otp_login(request, device)
+    sessions.keep_this_session(session=request.session, user=_fresh(user))
+    return _show_backup_codes(request, codes), 200
 
 
 def _fresh(user):
@@ -269,23 +280,11 @@ def authenticator_replace(request):
     form = CodeForm(request.POST if request.POST.get("step") == "confirm" else None)
     status = 200
     if form.is_bound and form.is_valid():
-        try:
-            codes = tfa.confirm_enrolment(
-                user=user,
-                device=device,
-                code=form.cleaned_data["code"],
-                request=request,
-            )
-        except SecondFactorLocked as exc:
-            form.add_error("code", str(exc))
-            status = 429
-        except AccountsError as exc:
-            form.add_error("code", str(exc))
-        else:
-            request.session.cycle_key()
-            otp_login(request, device)
-            sessions.keep_this_session(session=request.session, user=_fresh(user))
-            return _show_backup_codes(request, codes)
+        confirmed, status = _confirm_device(
+            request, user=user, device=device, form=form
+        )
+        if confirmed:
+            return confirmed
     return render(
         request,
         "accounts/authenticator_replace.html",
