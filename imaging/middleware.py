@@ -27,13 +27,15 @@ stack, which answers it as if there were no token (sign-in, 404, placeholder)
 or serves it with an audit event of its own.
 """
 
+import functools
+import uuid
 from importlib import import_module
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.core.exceptions import MiddlewareNotUsed
-from django.urls import Resolver404, resolve
+from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from consent import kiosk
@@ -44,6 +46,7 @@ from pixiodoc import blobs, crypto
 from pixiodoc.accounts import sessions
 
 COVERED_RENDITION = "thumb"
+_PLACEHOLDER = uuid.UUID(int=0)
 # Engines whose sessions live in the django_session table the selector joins.
 DATABASE_SESSION_ENGINES = (
     "django.contrib.sessions.backends.db",
@@ -71,9 +74,11 @@ class CoveredThumbnailMiddleware:
         ):
             return None
         cover = covering.read_cover_token(token)
-        photo_uuid = _rendition_photo_uuid(request.path_info)
-        if cover is None or cover[1:] != (photo_uuid, COVERED_RENDITION):
+        if cover is None or cover[2] != COVERED_RENDITION:
             return None
+        photo_uuid = cover[1]
+        if request.path_info != _thumbnail_path(photo_uuid):
+            return None  # a token for another photo covers nothing
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if not session_key:
             return None
@@ -105,16 +110,17 @@ class CoveredThumbnailMiddleware:
         )
 
 
-def _rendition_photo_uuid(path: str) -> str | None:
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    if match.view_name != "imaging:rendition":
-        return None
-    if match.kwargs["rendition"] != COVERED_RENDITION:
-        return None
-    return str(match.kwargs["uuid"])
+@functools.cache
+def _thumbnail_path_template() -> str:
+    return reverse(
+        "imaging:rendition",
+        kwargs={"uuid": _PLACEHOLDER, "rendition": COVERED_RENDITION},
+    )
+
+
+def _thumbnail_path(photo_uuid: str) -> str:
+    """The thumbnail URL of the photo a token names (no URL resolving per request)."""
+    return _thumbnail_path_template().replace(str(_PLACEHOLDER), photo_uuid)
 
 
 def _session_open(session) -> bool:
