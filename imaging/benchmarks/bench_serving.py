@@ -15,12 +15,10 @@ of requests, 4 client threads.
 import http.client
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -31,26 +29,11 @@ from imaging import covering
 from imaging.benchmarks.photos import twelve_megapixel_jpeg
 from imaging.tests.factories import make_photo
 from pixiodoc import blobs
-from pixiodoc.testing import sign_in
+from pixiodoc.benchmarking import gunicorn_serving
+from pixiodoc.testing import sign_in, store_blobs_in
 
 REQUESTS = 2000
 THREADS = 4
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}"
-        f"/{db['NAME']}?conn_max_age=60&conn_health_checks=True"
-    )
 
 
 def queries_per_request(client, path) -> list[str]:
@@ -61,8 +44,8 @@ def queries_per_request(client, path) -> list[str]:
     return [q["sql"].split()[0].upper() for q in queries]
 
 
-def fetch(port, path, cookie) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def fetch(host, path, cookie) -> int:
+    conn = http.client.HTTPConnection(host, timeout=30)
     conn.request("GET", path, headers={"Cookie": cookie})
     response = conn.getresponse()
     body = response.read()
@@ -71,12 +54,12 @@ def fetch(port, path, cookie) -> int:
     return len(body)
 
 
-def rate(port, path, cookie) -> float:
+def rate(host, path, cookie) -> float:
     for _ in range(5):  # warm up both workers
-        fetch(port, path, cookie)
+        fetch(host, path, cookie)
     started = time.perf_counter()
     with ThreadPoolExecutor(THREADS) as pool:
-        list(pool.map(lambda _: fetch(port, path, cookie), range(REQUESTS)))
+        list(pool.map(lambda _: fetch(host, path, cookie), range(REQUESTS)))
     return REQUESTS / (time.perf_counter() - started)
 
 
@@ -84,14 +67,7 @@ def rate(port, path, cookie) -> float:
 def test_bench_thumbnail_serving_against_a_static_file(
     transactional_db, clinician, settings, tmp_path
 ):
-    blob_root = tmp_path / "blobs"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(blob_root)},
-        },
-    }
+    blob_root = store_blobs_in(settings, tmp_path / "blobs")
     photo = make_photo(actor=clinician, data=twelve_megapixel_jpeg())
     size = len(
         blobs.read_blob(
@@ -109,46 +85,14 @@ def test_bench_thumbnail_serving_against_a_static_file(
     covered_queries = queries_per_request(client, thumb)
     audited_queries = queries_per_request(client, photo.url("thumb"))
 
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "pixiodoc.settings",
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(blob_root),
-        "DEBUG": "false",
-    }
-    server = subprocess.Popen(  # noqa: S603 - gunicorn from our own venv
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "pixiodoc.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--preload",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
-        assert fetch(port, thumb, cookie) == size
-        static_rate = rate(port, "/static/bench/same-size.bin", cookie)
-        thumb_rate = rate(port, thumb, cookie)
-        audited_rate = rate(port, photo.url("thumb"), cookie)
+        with gunicorn_serving(settings, blob_root) as base:
+            host = urlsplit(base).netloc
+            assert fetch(host, thumb, cookie) == size
+            static_rate = rate(host, "/static/bench/same-size.bin", cookie)
+            thumb_rate = rate(host, thumb, cookie)
+            audited_rate = rate(host, photo.url("thumb"), cookie)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
         shutil.rmtree(static_dir, ignore_errors=True)
     print(
         f"\nthumbnail ({size / 1024:.0f} KiB) through gunicorn (2 workers, {THREADS} "

@@ -7,92 +7,21 @@ Targets are read, never asserted on time (STYLE.md §8).
 
 import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
+from pixiodoc.benchmarking import gunicorn_serving
+
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}"
-        f"/{db['NAME']}"
-    )
 
 
 @pytest.fixture
 def gunicorn(transactional_db, settings, tmp_path):
-    """gunicorn serving the test database and a blob folder of the test's own."""
-    blobs = tmp_path / "blobs"
-    blobs.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(blobs), "file_permissions_mode": 0o600},
-        },
-    }
-    port = free_port()
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="pixiodoc.settings",
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(blobs),
-        DEBUG="false",
-    )
-    process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "pixiodoc.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=2",
-            "--log-level=warning",
-        ],
-        env=env,
-        cwd=Path(settings.BASE_DIR),
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(base, process)
+    with gunicorn_serving(settings, tmp_path / "blobs") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def wait_until_serving(base, process) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            requests.get(f"{base}/accounts/login/", timeout=10)
-            return
-        except requests.RequestException:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.3)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:

@@ -1,0 +1,90 @@
+"""What the benchmarks share: a real gunicorn serving the test's own database.
+
+Benchmarks that measure a request as a deployment serves it start gunicorn on
+loopback the way deploy/gunicorn.conf.py runs it (app preloaded) with database
+connections kept between requests, as the README recommends for production: a
+new PostgreSQL connection costs more than most requests.
+"""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.db import connection
+
+from pixiodoc.testing import store_blobs_in
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL for another process, connections kept."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}?conn_max_age=60"
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}"
+        f"/{db['NAME']}?conn_max_age=60&conn_health_checks=True"
+    )
+
+
+@contextlib.contextmanager
+def gunicorn_serving(settings, blob_root: Path, workers: int = 2) -> Iterator[str]:
+    """gunicorn on a free loopback port with the test's database and blob folder.
+
+    Yields the base URL; the server is stopped on the way out. The test must use
+    a transactional database so the server sees its rows.
+    """
+    store_blobs_in(settings, blob_root)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pixiodoc.settings",
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(blob_root),
+        "DEBUG": "false",
+    }
+    server = subprocess.Popen(  # noqa: S603 - gunicorn from our own venv, our arguments
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "pixiodoc.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            "--preload",
+            "--log-level=warning",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )
+    try:
+        _wait_until_listening(port, server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _wait_until_listening(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.2)
