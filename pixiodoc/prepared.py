@@ -1,9 +1,9 @@
-"""Hot reads that PostgreSQL plans once per connection, not on every request.
+"""Hot statements that PostgreSQL plans once per connection, not on every request.
 
 Django binds parameters on the client, so PostgreSQL parses and plans every
-statement it receives anew. For a short read on a hot path the planning costs
-more than the read: a covered thumbnail's one query spent 0.28 ms planning and
-0.04 ms executing. `prepared_cursor()` is a Django cursor (logged, its errors
+statement it receives anew. For a short statement on a hot path the planning
+costs more than the work: a covered thumbnail's one query spent 0.28 ms planning
+and 0.04 ms executing. Its users: that read and the audit append. `prepared_cursor()` is a Django cursor (logged, its errors
 translated, the connection health-checked, like any other) over a psycopg cursor
 that binds on the server, so psycopg prepares a statement once it has run
 `prepare_threshold` times on a connection (settings) and reuses the plan after.

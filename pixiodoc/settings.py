@@ -131,7 +131,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 else:
     # Django binds parameters on the client and never prepares; this lets the
-    # few hot reads that ask for it (pixiodoc.prepared) be planned once per
+    # few hot statements that ask for it (pixiodoc.prepared) be planned once per
     # connection. Behind PgBouncer in transaction mode, enable its
     # max_prepared_statements (1.21+).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)

@@ -1,4 +1,4 @@
-"""pixiodoc.prepared: hot reads planned once per connection on PostgreSQL."""
+"""pixiodoc.prepared: hot statements planned once per connection on PostgreSQL."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
