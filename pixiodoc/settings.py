@@ -129,7 +129,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE: a transaction takes the write lock at BEGIN, so concurrent
     # writers queue (busy timeout) instead of deadlocking on a lock upgrade.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-else:
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Django binds parameters on the client and never prepares; this lets the
     # few hot statements that ask for it (pixiodoc.prepared) be planned once per
     # connection. Behind PgBouncer in transaction mode, enable its
