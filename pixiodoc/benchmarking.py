@@ -8,22 +8,14 @@ new PostgreSQL connection costs more than most requests.
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.db import connection
 
-from pixiodoc.testing import store_blobs_in
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from pixiodoc.testing import free_port, store_blobs_in, wait_until_listening
 
 
 def database_url() -> str:
@@ -68,7 +60,7 @@ def gunicorn_serving(settings, blob_root: Path, workers: int = 2) -> Iterator[st
         cwd=settings.BASE_DIR,
     )
     try:
-        _wait_until_listening(port, server)
+        wait_until_listening(port, server, what="gunicorn", timeout=90)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
@@ -76,15 +68,3 @@ def gunicorn_serving(settings, blob_root: Path, workers: int = 2) -> Iterator[st
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-
-
-def _wait_until_listening(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.2)

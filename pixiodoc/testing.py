@@ -4,10 +4,14 @@ Also the real-service fixtures: a Celery worker process, and the rule that CI
 fails on any skipped test (a skip there hides a missing service).
 """
 
+import contextlib
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,6 +65,50 @@ def store_blobs_in(settings, root: Path) -> Path:
         },
     }
     return root
+
+
+def free_port() -> int:
+    """A TCP port free on loopback now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_listening(
+    port: int, process: subprocess.Popen, *, what: str, timeout: float = 60
+) -> None:
+    """Return once something accepts on the loopback port; if `process` exits or
+    the time runs out first, kill it and raise RuntimeError naming `what`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"{what} did not start") from None
+            time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def running_moto_server() -> Iterator[str]:
+    """moto's standalone S3-compatible server on loopback; yields its endpoint URL."""
+    binary = shutil.which("moto_server") or str(
+        Path(sys.executable).parent / "moto_server"
+    )
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - moto from our own venv
+        [binary, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_listening(port, process, what="moto_server", timeout=30)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(autouse=True)

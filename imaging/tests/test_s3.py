@@ -1,52 +1,20 @@
 """The S3 back-end against a real local S3-compatible server (moto's standalone server)."""
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 
 from imaging import services
 from imaging.tests.factories import make_photo
 from imaging.tests.images import SIGNATURES
 from pixiodoc import blobs
+from pixiodoc.testing import running_moto_server
 
 BUCKET = "pixiodoc-test"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def moto_server():
-    binary = shutil.which("moto_server") or str(
-        Path(sys.executable).parent / "moto_server"
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("moto_server did not start") from None
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with running_moto_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture

@@ -9,14 +9,9 @@ Sizes can be lowered for a quick look: BENCH_PHOTOS, BENCH_PATIENTS.
 
 import os
 import secrets
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -27,6 +22,7 @@ from patients.lifecycle.models import ErasureRequest
 from patients.models import Patient, Visit
 from patients.tests.factories import make_patient
 from pixiodoc import blobs
+from pixiodoc.testing import running_moto_server
 
 PHOTOS = int(os.environ.get("BENCH_PHOTOS", "1000"))
 RENDITIONS = 3
@@ -83,46 +79,19 @@ def test_bench_erasure_on_the_filesystem(owner, compliance, settings, tmp_path):
     _erase_with_blobs(owner, compliance, "the filesystem")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def moto_s3():
-    server = shutil.which("moto_server") or str(
-        Path(sys.executable).parent / "moto_server"
-    )
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603 - our own test server
-        [server, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
     import boto3
 
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",  # noqa: S106 - a local test server
-        region_name="us-east-1",
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            client.create_bucket(Bucket="bench")
-            break
-        except Exception:  # noqa: BLE001 - the server is still starting
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.2)
-    yield endpoint
-    process.terminate()
-    process.wait(timeout=10)
+    with running_moto_server() as endpoint:
+        boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",  # noqa: S106 - a local test server
+            region_name="us-east-1",
+        ).create_bucket(Bucket="bench")
+        yield endpoint
 
 
 @pytest.mark.bench

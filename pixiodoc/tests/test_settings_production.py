@@ -10,10 +10,8 @@ import base64
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from io import StringIO
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from pixiodoc.config import SECRET_NAMES, fresh_secrets, unsafe_settings
+from pixiodoc.testing import free_port, wait_until_listening
 
 ROOT = Path(settings.BASE_DIR)
 CLOSED_DATABASE = "postgres://postgres@127.0.0.1:1/pixiodoc"
@@ -216,12 +215,6 @@ def test_genkey_env_prints_every_production_secret_paste_ready():
     )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def get(port, path, **headers):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     try:
@@ -253,15 +246,10 @@ def production_gunicorn(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
+    try:
+        wait_until_listening(port, process, what="gunicorn")
+    except RuntimeError:
+        pytest.fail((tmp_path / "gunicorn.log").read_text())
     yield port
     process.terminate()
     process.wait(timeout=30)
