@@ -8,14 +8,13 @@ new PostgreSQL connection costs more than most requests.
 
 import contextlib
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.db import connection
 
-from pixiodoc.testing import free_port, store_blobs_in, wait_until_listening
+from pixiodoc.testing import free_port, running_server, store_blobs_in
 
 
 def database_url() -> str:
@@ -45,7 +44,7 @@ def gunicorn_serving(settings, blob_root: Path, workers: int = 2) -> Iterator[st
         "MEDIA_ROOT": str(blob_root),
         "DEBUG": "false",
     }
-    server = subprocess.Popen(  # noqa: S603 - gunicorn from our own venv, our arguments
+    with running_server(
         [
             sys.executable,
             "-m",
@@ -56,15 +55,10 @@ def gunicorn_serving(settings, blob_root: Path, workers: int = 2) -> Iterator[st
             "--preload",
             "--log-level=warning",
         ],
+        port,
+        what="gunicorn",
+        timeout=90,
         env=env,
         cwd=settings.BASE_DIR,
-    )
-    try:
-        wait_until_listening(port, server, what="gunicorn", timeout=90)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    ) as base:
+        yield base

@@ -92,23 +92,37 @@ def wait_until_listening(
 
 
 @contextlib.contextmanager
-def running_moto_server() -> Iterator[str]:
-    """moto's standalone S3-compatible server on loopback; yields its endpoint URL."""
+def running_server(
+    command: list[str], port: int, *, what: str, timeout: float = 60, **popen
+) -> Iterator[str]:
+    """Run a server process listening on a loopback port; yields its base URL and
+    stops it on the way out. `popen` goes to subprocess.Popen (env, cwd, output)."""
+    process = subprocess.Popen(command, **popen)  # noqa: S603 - our own servers
+    try:
+        wait_until_listening(port, process, what=what, timeout=timeout)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def running_moto_server():
+    """moto's standalone S3-compatible server on loopback (a context manager)."""
     binary = shutil.which("moto_server") or str(
         Path(sys.executable).parent / "moto_server"
     )
     port = free_port()
-    process = subprocess.Popen(  # noqa: S603 - moto from our own venv
+    return running_server(
         [binary, "-H", "127.0.0.1", "-p", str(port)],
+        port,
+        what="moto_server",
+        timeout=30,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        wait_until_listening(port, process, what="moto_server", timeout=30)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(autouse=True)
