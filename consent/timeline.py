@@ -9,7 +9,7 @@ from consent.selectors import consent_history
 from consent.services import override_enabled
 
 
-def timeline_context(member, patient, visits) -> dict:
+def timeline_context(member, patient, visits, *, query) -> dict:
     """The "patient" section of the timeline: state at a glance, history, actions."""
     history = consent_history(patient=patient)
     override = open_override(patient)

@@ -74,7 +74,6 @@ def register_sections() -> None:
             template="imaging/_patient_bar.html",
             context=patient_context,
             order=50,
-            reads_query=True,
         )
     )
     register(
@@ -84,6 +83,5 @@ def register_sections() -> None:
             template="imaging/_visit_photos.html",
             context=visit_context,
             order=10,
-            reads_query=True,
         )
     )

@@ -1,8 +1,10 @@
 """Sections that higher apps add to a patient's timeline without `patients` naming them.
 
 An app registers in its AppConfig.ready(): a template and a function that, given
-the member, the patient and the visits shown, returns context with a fixed number
-of queries (the timeline's query count must not grow with its rows).
+the member, the patient, the visits shown and the timeline's query string (so a
+section that filters what it shows narrows the timeline in place), returns
+context with a fixed number of queries (the timeline's query count must not
+grow with its rows).
 """
 
 from collections.abc import Callable
@@ -15,11 +17,8 @@ class TimelineSection:
     # "patient" sections sit above the visits; "visit" sections inside each visit.
     place: str
     template: str
-    context: Callable  # (member, patient, visits) -> dict
+    context: Callable  # (member, patient, visits, *, query: QueryDict) -> dict
     order: int = 100
-    # A section that filters what it shows gets the timeline's query string as
-    # `query=` (a QueryDict), so a filter narrows the timeline in place.
-    reads_query: bool = False
 
 
 _sections: dict[str, TimelineSection] = {}
@@ -33,9 +32,3 @@ def sections(place: str) -> list[TimelineSection]:
     return sorted(
         (s for s in _sections.values() if s.place == place), key=lambda s: s.order
     )
-
-
-def section_context(section: TimelineSection, *, member, patient, visits, query):
-    if section.reads_query:
-        return section.context(member, patient, visits, query=query)
-    return section.context(member, patient, visits)

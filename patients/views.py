@@ -101,13 +101,7 @@ def patient_timeline(request, uuid):
     visits = list(timeline_visits(patient=patient))
 
     def context(section):
-        return timeline_sections.section_context(
-            section,
-            member=request.member,
-            patient=patient,
-            visits=visits,
-            query=request.GET,
-        )
+        return section.context(request.member, patient, visits, query=request.GET)
 
     patient_sections = [
         (section, context(section)) for section in timeline_sections.sections("patient")

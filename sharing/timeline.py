@@ -5,7 +5,7 @@ from django.utils import timezone
 from patients.timeline import TimelineSection, register
 
 
-def patient_context(member, patient, visits) -> dict:
+def patient_context(member, patient, visits, *, query) -> dict:
     if not member.may("create_share"):
         return {"can_share": False}
     from sharing.models import ShareLink

@@ -57,7 +57,7 @@ def access_history_section(patient: Patient) -> ExportPart:
     )
 
 
-def timeline_actions(member, patient, visits) -> dict:
+def timeline_actions(member, patient, visits, *, query) -> dict:
     """Export and erasure actions on the timeline; two queries whatever the visits."""
     from patients.lifecycle.models import ErasureRequest, LegalHold
 
