@@ -43,6 +43,13 @@ HASHED_FIELDS = (*CONTENT_FIELDS, "seq", "prev_hash")
 _CANONICAL_KEYS = (*CONTENT_FIELDS, "practice_id")
 
 
+# created_at as canonical_values writes it, computed by PostgreSQL: readers that
+# let the server format a million rows (verify_audit, the CSV export) use this.
+CREATED_AT_TEXT_SQL = (
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+)
+
+
 def canonical_values(values: dict) -> bytes:
     """Canonical bytes of an event's content given as {field: value}.
 

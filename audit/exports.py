@@ -17,6 +17,7 @@ from django.db.models import Max, Min
 from django.template.loader import render_to_string
 
 from audit.actions import Action
+from audit.chain import CREATED_AT_TEXT_SQL
 
 CHUNK = 5000
 # WeasyPrint logs every rendering step at INFO; the report's content stays out of logs.
@@ -113,7 +114,7 @@ def _formula_safe_sql(column: str) -> str:
 _COPY_CELLS = (
     "id",
     "seq",
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
+    CREATED_AT_TEXT_SQL,
     "actor_type",
     "(%s::text[])[array_position(%s::bigint[], member_id)]",
     "(%s::text[])[array_position(%s::bigint[], member_id)]",

@@ -114,8 +114,8 @@ def _append(event: AccessEvent) -> None:
     forks. On PostgreSQL one statement advances the head (computing the link
     hash itself, audit/chain.py) and inserts the event: one round trip, planned
     once per connection (pixiodoc.prepared), which is what makes auditing every
-    read affordable. Elsewhere (SQLite, a single
-    writer at a time) the same happens in three statements in a transaction.
+    read affordable. Elsewhere (SQLite, a single writer at a time) the same
+    happens in three statements in a transaction.
     """
     event.created_at = timezone.now()
     values = {name: getattr(event, name) for name in CONTENT_FIELDS}

@@ -19,7 +19,7 @@ import orjson
 from django.db import connection
 from django.db.models import Max
 
-from audit.chain import GENESIS, HASHED_FIELDS, values_hash
+from audit.chain import CREATED_AT_TEXT_SQL, GENESIS, HASHED_FIELDS, values_hash
 from audit.models import AccessEvent, ChainCheckpoint, ChainHead
 from audit.retention import checkpoint_is_genuine
 from audit.services import chain_key
@@ -137,8 +137,7 @@ def verify_chain(practice) -> ChainResult:
 # the conversions in C: a million events then verify in well under a minute.
 _TEXT_COLUMNS = {
     "uuid": "uuid::text",
-    "created_at": "to_char(created_at AT TIME ZONE 'UTC', "
-    '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')',
+    "created_at": CREATED_AT_TEXT_SQL,
     "actor_uuid": "actor_uuid::text",
     "object_uuid": "object_uuid::text",
     "patient_uuid": "patient_uuid::text",
