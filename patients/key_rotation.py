@@ -13,7 +13,9 @@ from django.db import transaction
 
 from audit.actions import Action, ActorType
 from audit.services import hold_chains, record_event
+from patients import blind_index
 from patients.models import Patient
+from patients.services import reindex
 from pixiodoc import crypto
 from pixiodoc.accounts.models import Practice
 from pixiodoc.rotation import Outcome, rotate_in_batches
@@ -90,3 +92,51 @@ class KekRotation:
                 },
             )
         return sum(len(done) for done in rotated.values())
+
+
+class IndexRotation:
+    """Rebuild every patient's blind index under the first BLIND_INDEX_KEY.
+
+    What is pending is derived, not stored: a patient whose record-number digest
+    is not the current key's. The digest and the index terms change in one
+    transaction, so a stopped run leaves each patient whole under one key.
+    """
+
+    def run(self, *, batch_size: int, wait: float) -> Outcome:
+        return rotate_in_batches(
+            pending=self.pending, rewrite=self.rewrite, batch_size=batch_size, wait=wait
+        )
+
+    def pending(self) -> list[int]:
+        rows = Patient.objects.order_by("pk").values_list(
+            "pk", "record_number", "record_number_digest"
+        )
+        return [
+            pk
+            for pk, record_number, digest in rows.iterator()
+            if blind_index.record_number_digest(record_number) != digest
+        ]
+
+    @transaction.atomic
+    def rewrite(self, pks: Sequence[int]) -> int:
+        candidates = Patient.objects.filter(pk__in=pks)
+        practices = Practice.objects.in_bulk(
+            set(candidates.values_list("practice_id", flat=True))
+        )
+        hold_chains(practices.values())
+        rebuilt = defaultdict(list)
+        for patient in lock_for_rewrite(candidates.order_by("pk")):
+            current = blind_index.record_number_digest(patient.record_number)
+            if current == patient.record_number_digest:
+                continue
+            Patient.objects.filter(pk=patient.pk).update(record_number_digest=current)
+            reindex(patient)
+            rebuilt[patient.practice_id].append(str(patient.uuid))
+        for practice_id, uuids in rebuilt.items():
+            record_event(
+                action=Action.INDEX_REBUILT,
+                practice=practices[practice_id],
+                actor_type=ActorType.SYSTEM,
+                details={"patients": uuids},
+            )
+        return sum(len(uuids) for uuids in rebuilt.values())
