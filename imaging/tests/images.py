@@ -46,10 +46,14 @@ def webp(size=(640, 480)) -> bytes:
 
 
 def heic(size=(640, 480)) -> bytes:
+    return heic_of(drawing(size))
+
+
+def heic_of(image: Image.Image) -> bytes:
     from pillow_heif import register_heif_opener
 
     register_heif_opener()
-    return encode(drawing(size), "HEIF", quality=80)
+    return encode(image, "HEIF", quality=80)
 
 
 def exif_jpeg(
@@ -171,9 +175,9 @@ def rgba_png() -> bytes:
 CHROMA_GREEN = (0, 255, 0)
 
 
-def transparent_pngs() -> dict[str, bytes]:
-    """Every kind of PNG transparency, each with a fully transparent top-left
-    corner whose hidden colour is bright green (or a grey key)."""
+def transparent_images() -> dict[str, bytes]:
+    """Every kind of PNG transparency, and WebP and HEIF alpha, each with a fully
+    transparent top-left corner whose hidden colour is bright green (or grey)."""
     rgb = drawing()
     rgb.paste(CHROMA_GREEN, (0, 0, 100, 100))
     rgba = rgb.convert("RGBA")
@@ -194,6 +198,8 @@ def transparent_pngs() -> dict[str, bytes]:
         "la": encode(la, "PNG"),
         "palette": encode(palette, "PNG", transparency=green_index),
         "grey16_key": encode(wide_grey, "PNG", transparency=777),
+        "webp_alpha": encode(rgba, "WEBP", lossless=True),
+        "heic_alpha": heic_of(rgba),
     }
 
 

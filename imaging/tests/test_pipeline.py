@@ -192,9 +192,9 @@ def test_cmyk_is_converted_to_srgb():
     assert image.mode == "RGB" and is_small_srgb(image)
 
 
-@pytest.mark.parametrize("kind", list(images.transparent_pngs()))
+@pytest.mark.parametrize("kind", list(images.transparent_images()))
 def test_every_kind_of_transparency_is_flattened_on_white(kind):
-    image = rendition(pipeline.process(images.transparent_pngs()[kind]))
+    image = rendition(pipeline.process(images.transparent_images()[kind]))
     corner = image.getpixel((5, 5))  # transparent: bright green or a grey key below
     assert corner == 255 if image.mode == "L" else min(corner) >= 250, corner
     centre = image.getpixel((250, 240))  # opaque: the drawing's blue (or its grey)
