@@ -12,7 +12,12 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF
 
-from pixiodoc.config import local_secrets, parse_key_encryption_keys, unsafe_settings
+from pixiodoc.config import (
+    local_secrets,
+    parse_key_encryption_keys,
+    private_file,
+    unsafe_settings,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -128,6 +133,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_file(Path(DATABASES["default"]["NAME"]))  # owner-only, like the keys
     # A file-backed test database lets a real Celery worker process share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     # IMMEDIATE: a transaction takes the write lock at BEGIN, so concurrent
