@@ -1,8 +1,11 @@
 """Passkeys as the second factor: enrolment, sign-in, no replay, sessions (S1, S2, S3, S5)."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
+from django.utils import timezone
 from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.actions import Action
@@ -313,3 +316,28 @@ def test_the_admin_takes_the_passkey_as_second_factor(practice):
     _passkey_step(client, phone)
     client.get("/accounts/practice/")
     assert client.get("/admin/").status_code == 200
+
+
+# S6: during the lock even the right passkey waits, as the right code does.
+def test_a_locked_second_factor_refuses_the_passkey_too(enrolled):
+    member, phone = enrolled
+    client = Client()
+    password_step(client, member.user)
+    User.objects.filter(pk=member.user.pk).update(
+        otp_locked_until=timezone.now() + timedelta(minutes=10)
+    )
+    response = _passkey_step(client, phone)
+    assert response["Location"] == "/accounts/two-factor/"
+    assert client.get("/patients/")["Location"] == "/accounts/two-factor/"
+    assert _events(Action.TWO_FACTOR_FAILED).get().outcome == "denied"
+
+
+def test_the_security_page_offers_to_add_or_remove_a_passkey(client_for, clinician):
+    here = client_for(clinician)
+    page = here.get("/accounts/security/", HTTP_HOST="localhost:8000")
+    assert b'data-passkey="add"' in page.content
+    assert b"Remove passkey" not in page.content
+    _enrol(here, SoftAuthenticator())
+    page = here.get("/accounts/security/", HTTP_HOST="localhost:8000")
+    assert b"Remove passkey" in page.content
+    assert b"Replace passkey with one on this device" in page.content
