@@ -1,9 +1,11 @@
 """Passkeys as the second factor: enrolment, sign-in, no replay, sessions (S1, S2, S3, S5)."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from django_otp_webauthn.models import WebAuthnCredential
@@ -341,3 +343,40 @@ def test_the_security_page_offers_to_add_or_remove_a_passkey(client_for, clinici
     page = here.get("/accounts/security/", HTTP_HOST="localhost:8000")
     assert b"Remove passkey" in page.content
     assert b"Replace passkey with one on this device" in page.content
+
+
+# S2: five requests carrying one answer at once, each in its own thread and
+# database connection: exactly one signs in (a synced passkey: counter at 0).
+@pytest.mark.django_db(transaction=True)
+def test_one_answer_sent_five_times_at_once_signs_in_once(practice):
+    user = User.objects.create_user("racer@test.example", PASSWORD)
+    Member.objects.create(user=user, practice=practice, role="clinician")
+    phone = SoftAuthenticator(counts=False)
+    client = Client()
+    password_step(client, user)
+    _enrol(client, phone)
+    client.post("/accounts/logout/")
+    password_step(client, user)
+    answer = phone.get(client.post(OPTIONS).json())
+    cookie = _session_key(client)
+    start = threading.Barrier(5)
+    outcomes = []
+
+    def send():
+        try:
+            racer = Client()
+            racer.cookies[settings.SESSION_COOKIE_NAME] = cookie
+            start.wait()
+            response = racer.post(VERIFY, {"credential": answer})
+            outcomes.append(response.get("Location", response.status_code))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("/accounts/practice/") == 1, outcomes
+    assert _events(Action.TWO_FACTOR_VERIFIED).count() == 1
