@@ -118,6 +118,9 @@
       run(form);
     });
     form.closest("[data-passkey-offer]").hidden = false;
+    // At sign-in the passkey comes first: focus its button, not the code field
+    // (whose focus would open a phone's keyboard over it).
+    if (form.dataset.passkey !== "add") form.querySelector("button[type=submit]").focus();
   }
 
   document.querySelectorAll("form[data-passkey]").forEach(offer);

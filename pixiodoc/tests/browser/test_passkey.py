@@ -92,6 +92,9 @@ def test_a_member_enrols_a_passkey_then_signs_in_with_it(phone, newcomer):
     expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
     page.goto("/patients/")  # S1: the password alone opens nothing
     assert page.url.endswith("/accounts/two-factor/")
+    page.goto("/accounts/two-factor/")
+    # On a phone the passkey comes first: its button has the focus, not the code.
+    expect(page.get_by_role("button", name="Use your passkey")).to_be_focused()
     with page.expect_request(f"**{VERIFY_PATH}") as answer:
         page.get_by_role("button", name="Use your passkey").click()
     expect(page.get_by_role("heading", name="Patients")).to_be_visible()
