@@ -12,6 +12,8 @@ from django.utils import timezone
 from audit import exports
 from audit.actions import Action
 from audit.forms import EventFilterForm
+from audit.lookups import labels_for
+from audit.readable import PATIENT_TYPE, readable_events
 from audit.selectors import chain_status, events_for, filter_events, totals
 from audit.services import record_event
 from pixiodoc.accounts.decorators import member_may
@@ -34,14 +36,24 @@ def _filtered(request, preset: dict | None = None):
 def _page(request, *, title, preset=None, subject=None):
     form, events = _filtered(request, preset)
     status = chain_status(practice=request.member.practice)
-    page = None
+    page, rows = None, []
     if events is not None:
-        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(events.select_related("member__user"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        rows = readable_events(page.object_list, practice=request.member.practice)
         record_event(
             action=Action.AUDIT_VIEWED,
             actor=request.member,
             request=request,
-            details={"filters": form.described(), "page": page.number},
+            details={
+                "filters": form.described(),
+                "page": page.number,
+                # The page names these patients by record number (S40).
+                "patients": sorted(
+                    {str(r.event.patient_uuid) for r in rows if r.patient}
+                ),
+            },
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -53,6 +65,8 @@ def _page(request, *, title, preset=None, subject=None):
         {
             "form": form,
             "page": page,
+            "rows": rows,
+            "time_zone": timezone.get_current_timezone_name(),
             "status": status,
             "title": title,
             "subject": subject,
@@ -78,11 +92,12 @@ def patient_events(request, uuid):
     """
     if not events_for(member=request.member).filter(patient_uuid=uuid).exists():
         raise Http404
+    label = labels_for(request.member.practice, {PATIENT_TYPE: {uuid}})
     return _page(
         request,
         title="Who accessed this patient",
         preset={"patient": str(uuid)},
-        subject=f"Patient {uuid}",
+        subject=f"Patient {label.get((PATIENT_TYPE, uuid), 'no longer held')}",
     )
 
 

@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pixiodoc.settings")
 
@@ -60,6 +60,14 @@ app.conf.beat_schedule = {
 def ping() -> str:
     """Round trip used by /healthz and the worker test."""
     return "pong"
+
+
+@worker_init.connect
+def _check_keys(**kwargs) -> None:
+    """A worker with the wrong keys would write unreadable data: it stops (#20)."""
+    from pixiodoc.keycheck import refuse_to_start_on_wrong_keys
+
+    refuse_to_start_on_wrong_keys()
 
 
 @worker_ready.connect
