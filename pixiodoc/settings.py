@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
+    "django_otp_webauthn",
     "axes",
     "auditlog",
     "csp",
@@ -277,6 +278,24 @@ AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 OTP_TOTP_ISSUER = "PixioDoc"
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Passkeys (django-otp-webauthn), a second factor beside TOTP, never instead of the
+# password. A passkey is bound to the RP ID (the site's domain and its subdomains):
+# changing it later orphans every passkey. Browsers allow WebAuthn only in a
+# secure context, and never on a bare IP: locally open http://localhost:8000.
+OTP_WEBAUTHN_RP_ID = env(
+    "WEBAUTHN_RP_ID",
+    default=ALLOWED_HOSTS[0].lstrip(".") if PRODUCTION else "localhost",
+)
+OTP_WEBAUTHN_RP_NAME = env("WEBAUTHN_RP_NAME", default="PixioDoc")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "WEBAUTHN_ORIGINS",
+    default=[f"https://{OTP_WEBAUTHN_RP_ID}"]
+    if PRODUCTION
+    else ["http://localhost:8000"],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "pixiodoc.accounts.passkeys.PasskeyHelper"
 
 # Content Security Policy (S35), nonces for the few scripts that need them.
 CONTENT_SECURITY_POLICY = {
