@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("sharing.urls")),
+    path("", include("teaching.urls")),
 ]
 
 handler403 = "pixiodoc.views.error_403"

@@ -192,6 +192,31 @@ URLS: dict[str, Rule] = {
     "imaging:upload": may("edit_patients", post=True, kwargs={"uuid": "visit"}),
     "imaging:gallery": may("view_patients", kwargs={"uuid": "patient"}),
     "imaging:compare": may("view_patients", kwargs={"uuid": "patient"}),
+    # teaching (issue 17)
+    "teaching:library": may("view_teaching"),
+    "teaching:settings": may("manage_practice"),
+    "teaching:editor": may("edit_teaching", kwargs={"uuid": "photo"}),
+    "teaching:deidentify": may("edit_teaching", post=True, kwargs={"uuid": "photo"}),
+    "teaching:image": may("view_teaching", kwargs={"uuid": "teaching_image"}),
+    "teaching:image_file": may(
+        "view_teaching", kwargs={"uuid": "teaching_image", "rendition": "rendition"}
+    ),
+    "teaching:image_download": may("edit_teaching", kwargs={"uuid": "teaching_image"}),
+    "teaching:delete": may(
+        "edit_teaching", post=True, kwargs={"uuid": "teaching_image"}
+    ),
+    "teaching:case": may("view_teaching", kwargs={"uuid": "teaching_case"}),
+    "teaching:export": may(
+        "edit_teaching", post=True, kwargs={"uuid": "teaching_case"}
+    ),
+    "teaching:share": may("edit_teaching", post=True, kwargs={"uuid": "teaching_case"}),
+    "teaching:revoke": may(
+        "edit_teaching", post=True, kwargs={"uuid": "teaching_link"}
+    ),
+    "teaching:shared": public(kwargs={"token": "teaching_token"}),
+    "teaching:shared_image": public(
+        kwargs={"token": "teaching_token", "image": "any_uuid"}, status=404
+    ),
 }
 
 # Every URL of the Django admin (names starting "admin:") follows `ADMIN_RULE`.
@@ -344,6 +369,28 @@ def _chain_verification(members):
     return request_verification(actor=members["compliance"])
 
 
+def _teaching_image(members):
+    from teaching.tests.factories import make_teaching_image
+
+    return make_teaching_image(actor=members["clinician"])
+
+
+def _teaching_case(members):
+    return _teaching_image(members).case
+
+
+def _teaching_link(members):
+    from teaching.tests.factories import make_teaching_link
+
+    return make_teaching_link(actor=members["clinician"])[0]
+
+
+def _teaching_token(members):
+    from teaching.tests.factories import make_teaching_link
+
+    return make_teaching_link(actor=members["clinician"])[1]
+
+
 def _photo(members):
     from imaging.tests.factories import make_photo
 
@@ -372,6 +419,10 @@ OBJECTS = {
     "photo": _photo,
     "chain_verification": _chain_verification,
     "rendition": lambda members: "thumb",
+    "teaching_image": _teaching_image,
+    "teaching_case": _teaching_case,
+    "teaching_link": _teaching_link,
+    "teaching_token": _teaching_token,
 }
 
 # Tables a GET may write: reads of PHI are audited (S26), sessions are touched.

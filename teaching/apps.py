@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+
+
+class TeachingConfig(AppConfig):
+    name = "teaching"
+    verbose_name = "Teaching library"
+
+    def ready(self):
+        # A withdrawal hides the patient's teaching images at once (S30); the
+        # consent app never names us (DESIGN.md §1).
+        from consent.hooks import on_withdrawal
+        from teaching.services import hide_after_withdrawal, unclear_after_withdrawal
+
+        on_withdrawal("teaching", hide_after_withdrawal)
+        on_withdrawal("publication", unclear_after_withdrawal)
+
+        # The orphan sweep keeps every blob a TeachingImage names.
+        from patients.blobrefs import register_blob_references
+
+        register_blob_references("teaching", referenced_blobs)
+
+        # S29: changes logged, free text masked.
+        from audit.changelog import register_phi_model
+        from teaching.models import TeachingCase, TeachingImage
+
+        register_phi_model(
+            TeachingImage, phi_fields=["title", "diagnosis", "tags"], exclude_fields=[]
+        )
+        register_phi_model(TeachingCase, phi_fields=["title"], exclude_fields=[])
+
+
+def referenced_blobs(patient_uuids):
+    from teaching.models import TeachingImage
+
+    names = []
+    for row in TeachingImage.objects.filter(
+        patient__uuid__in=patient_uuids
+    ).values_list("display_blob", "thumb_blob"):
+        names.extend(row)
+    return names

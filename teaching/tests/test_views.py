@@ -1,0 +1,164 @@
+"""Staff pages: editor, library search, image page, exports and links through HTTP."""
+
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from pptx import Presentation
+
+from consent.services import withdraw_consent
+from teaching.models import TeachingImage
+from teaching.tests.factories import consenting_patient, face_photo, make_teaching_image
+
+
+def test_the_editor_offers_the_face_it_found(client_for, clinician):
+    photo = face_photo(actor=clinician)
+
+    response = client_for(clinician).get(reverse("teaching:editor", args=[photo.uuid]))
+
+    assert response.status_code == 200
+    assert len(response.context["suggestions"]) == 1
+    assert b'id="deid-suggestions"' in response.content
+    assert b"<script>" not in response.content  # S35: data only, no inline script
+
+
+def test_the_editor_says_what_to_do_without_teaching_consent(client_for, clinician):
+    patient = consenting_patient(actor=clinician, purposes=["treatment"])
+    photo = face_photo(actor=clinician, patient=patient)
+
+    response = client_for(clinician).get(reverse("teaching:editor", args=[photo.uuid]))
+
+    assert b"Record a consent that grants teaching" in response.content
+    assert b"deid-form" not in response.content
+
+
+def test_saving_from_the_editor_adds_the_image(client_for, clinician):
+    photo = face_photo(actor=clinician)
+    edits = {
+        "crop": None,
+        "boxes": [{"x": 0.2, "y": 0.1, "w": 0.5, "h": 0.7, "cover": "blur"}],
+    }
+
+    response = client_for(clinician).post(
+        reverse("teaching:deidentify", args=[photo.uuid]),
+        {
+            "edits": json.dumps(edits),
+            "title": "Nasal lesion",
+            "body_region": "nose",
+            "new_case_title": "Nose cases",
+        },
+    )
+
+    image = TeachingImage.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("teaching:image", args=[image.uuid])
+    assert image.title == "Nasal lesion" and image.case.title == "Nose cases"
+
+
+def test_a_bad_form_shows_what_to_fix(client_for, clinician):
+    photo = face_photo(actor=clinician)
+
+    response = client_for(clinician).post(
+        reverse("teaching:deidentify", args=[photo.uuid]),
+        {"edits": "{not json", "title": "", "body_region": "face"},
+    )
+
+    assert response.status_code == 400
+    assert b"draw them again" in response.content
+    assert not TeachingImage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("", {"Melanoma of the back", "Facial lesion"}),
+        ("?q=melanoma", {"Melanoma of the back"}),
+        ("?q=carcinoma", {"Facial lesion"}),  # the diagnosis is searched too
+        ("?region=back", {"Melanoma of the back"}),
+        ("?tag=before", {"Facial lesion"}),
+    ],
+)
+def test_the_library_searches_and_filters(
+    client_for, clinician, assistant, query, titles
+):
+    make_teaching_image(actor=clinician)
+    make_teaching_image(
+        actor=clinician,
+        title="Melanoma of the back",
+        body_region="back",
+        diagnosis="Superficial spreading",
+        tags="melanoma",
+    )
+
+    response = client_for(assistant).get(reverse("teaching:library") + query)
+
+    assert {i.title for i in response.context["images"]} == titles
+
+
+def test_a_withdrawal_takes_the_image_off_every_page_at_once(client_for, clinician):
+    image = make_teaching_image(actor=clinician)
+    client = client_for(clinician)
+    urls = [
+        reverse("teaching:image", args=[image.uuid]),
+        reverse("teaching:image_file", args=[image.uuid, "thumb"]),
+        reverse("teaching:image_download", args=[image.uuid]),
+    ]
+    assert all(client.get(url).status_code == 200 for url in urls)
+
+    withdraw_consent(actor=clinician, patient=image.patient, purpose="teaching")
+
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    library = client.get(reverse("teaching:library"))
+    assert list(library.context["images"]) == []
+    assert list(library.context["hidden"]) == [TeachingImage.objects.get()]
+
+
+def test_staff_who_may_see_the_patient_see_where_it_came_from(client_for, clinician):
+    patient = consenting_patient(actor=clinician, family_name="Teachcase")
+    image = make_teaching_image(
+        actor=clinician, photo=face_photo(actor=clinician, patient=patient)
+    )
+
+    response = client_for(clinician).get(reverse("teaching:image", args=[image.uuid]))
+
+    assert b"From the record of" in response.content
+    assert patient.get_absolute_url().encode() in response.content
+
+
+def test_the_deck_downloads_from_the_case_page(client_for, clinician):
+    image = make_teaching_image(actor=clinician)
+
+    response = client_for(clinician).post(
+        reverse("teaching:export", args=[image.case.uuid]),
+        {"format": "pptx", "purpose": "teaching"},
+    )
+
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert len(Presentation(io.BytesIO(response.content)).slides) == 1
+
+
+def test_an_assistant_browses_but_does_not_export(client_for, clinician, assistant):
+    image = make_teaching_image(actor=clinician)
+    client = client_for(assistant)
+
+    assert (
+        client.get(reverse("teaching:case", args=[image.case.uuid])).status_code == 200
+    )
+    response = client.post(
+        reverse("teaching:export", args=[image.case.uuid]),
+        {"format": "zip", "purpose": "teaching"},
+    )
+    assert response.status_code == 403
+
+
+def test_the_owner_sets_the_watermark(client_for, owner):
+    response = client_for(owner).post(
+        reverse("teaching:settings"), {"watermark": "none"}
+    )
+
+    assert response.status_code == 302
+    from teaching.services import settings_for
+
+    assert settings_for(practice=owner.practice).watermark == "none"
