@@ -19,6 +19,12 @@ class TeachingConfig(AppConfig):
 
         register_blob_references("teaching", referenced_blobs)
 
+        # S31: the patient's export holds the images made from their photos.
+        from patients.exports import register_section
+        from teaching import lifecycle
+
+        register_section("teaching", lifecycle.export_section, order=40)
+
         # S29: changes logged, free text masked.
         from audit.changelog import register_phi_model
         from teaching.models import TeachingCase, TeachingImage

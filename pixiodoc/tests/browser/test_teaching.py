@@ -1,0 +1,71 @@
+"""Teaching on a phone: de-identify a photo, save it to the library, export the deck."""
+
+import pytest
+from pptx import Presentation
+
+from pixiodoc.testing import store_blobs_in
+from teaching import deidentify
+from teaching.models import TeachingImage
+from teaching.services import decrypt_image
+from teaching.tests.factories import face_photo
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "has_touch": True,
+    "is_mobile": True,
+}
+
+
+@pytest.fixture
+def blob_root(settings, tmp_path):
+    return store_blobs_in(settings, tmp_path / "blobs")
+
+
+def drag(page, selector, start, end):
+    """Draw a box from `start` to `end`, each relative (0..1) to the element."""
+    box = page.locator(selector).bounding_box()
+    page.mouse.move(
+        box["x"] + box["width"] * start[0], box["y"] + box["height"] * start[1]
+    )
+    page.mouse.down()
+    page.mouse.move(
+        box["x"] + box["width"] * end[0], box["y"] + box["height"] * end[1], steps=6
+    )
+    page.mouse.up()
+
+
+# S13 S30
+def test_cover_a_face_save_to_the_library_and_export_the_deck(
+    page_for, clinician, blob_root
+):
+    photo = face_photo(actor=clinician)
+    page = page_for(clinician, **PHONE)
+
+    page.goto(photo.get_absolute_url())
+    page.get_by_role("link", name="De-identify for teaching").click()
+    # The face OpenCV found is offered as a blur box.
+    page.locator(".deid-box.deid-blur").wait_for()
+    assert page.locator(".deid-box.deid-blur").count() == 1
+    assert "1 face found" in page.locator("#deid-status").inner_text()
+
+    # Cover the face (eyes to chin) with a black box of our own too.
+    page.get_by_label("Black out").check()
+    drag(page, "#deid-stage", (0.25, 0.1), (0.75, 0.95))
+    assert page.locator(".deid-box.deid-black").count() == 1
+    page.locator("#id_title").fill("Facial lesion, covered")
+    page.get_by_label("…or start a new case titled").fill("Talk on facial lesions")
+    page.get_by_role("button", name="Save to the teaching library").click()
+    page.wait_for_selector("#teaching-image")
+
+    image = TeachingImage.objects.get()
+    saved = decrypt_image(image=image, rendition="display")
+    assert deidentify.suggest_faces(saved) == []  # the face is gone
+    assert image.source_photo == photo
+
+    page.get_by_role("link", name="Talk on facial lesions").click()
+    page.get_by_label("Format").select_option("pptx")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export").click()
+    deck = Presentation(str(download.value.path()))
+    assert len(deck.slides) == 1
+    assert download.value.suggested_filename.endswith(".pptx")
