@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from consent.checks import FIX, SECOND_OPINION, has_consent
 from patients.timeline import TimelineSection, register
 
 
@@ -9,6 +10,11 @@ def patient_context(member, patient, visits, *, query) -> dict:
     if not member.may("create_share"):
         return {"can_share": False}
     from sharing.models import ShareLink
+
+    # Consent before work: say why sharing is closed instead of offering a form
+    # that would refuse (the create view and every open still check it).
+    if not has_consent(patient, SECOND_OPINION):
+        return {"can_share": False, "why_not": FIX[SECOND_OPINION], "patient": patient}
 
     live = ShareLink.objects.filter(
         patient=patient,
