@@ -193,8 +193,10 @@
 
   // The fallback: the phone's own camera through the file input.
   function useFileInput(reason) {
+    form.setAttribute("data-camera", "fallback");
     shutter.hidden = true;
     fileLabel.hidden = false;
+    fileInput.hidden = false;
     fileInput.disabled = false;
     if (reason) { say(reason); }
   }
@@ -216,6 +218,7 @@
 
   if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     fileLabel.hidden = true;
+    fileInput.hidden = true;
     fileInput.disabled = true;
     shutter.hidden = false;
     navigator.mediaDevices.getUserMedia({
@@ -223,6 +226,7 @@
       audio: false
     }).then(function (s) {
       stream = s;
+      video.addEventListener("loadedmetadata", function () { form.setAttribute("data-camera", "ready"); });
       video.srcObject = s;
       video.hidden = false;
       hint.hidden = true;
