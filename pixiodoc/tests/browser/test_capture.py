@@ -147,6 +147,28 @@ def test_capture_from_the_timeline_in_at_most_four_taps(open_as, clinician, blob
     assert len(taps) == 3, taps.log
 
 
+def test_a_patients_first_photo_asks_region_and_side_one_tap_each(
+    open_as, clinician, blob_root
+):
+    # Nothing to preselect: two facts only the photographer knows, one tap each.
+    patient = make_patient(actor=clinician)
+    allow_capture(patient, clinician)
+    page = open_as(clinician, **PHONE)
+    taps = Taps()
+    page.goto(patient.get_absolute_url())
+    taps.tap(page.get_by_role("button", name="Take photos"), "take photos")
+    expect(page.get_by_text("Which body region?")).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "capture-first-photo-390.png"))
+    taps.tap(page.get_by_role("button", name="Knee", exact=True), "region")
+    taps.tap(page.get_by_role("button", name="Left", exact=True), "side")
+    expect(page.locator("#capture-sheet")).to_be_hidden()
+    expect(page.get_by_role("radio", name="Left")).to_be_checked()
+    shoot_and_finish(page, taps)
+    assert_stored_today(patient, page)
+    assert len(taps) == 5, taps.log
+
+
 def test_capture_from_the_landing_page_in_at_most_six_taps(
     open_as, clinician, blob_root
 ):
@@ -220,6 +242,8 @@ def test_without_get_user_media_the_shutter_is_the_phones_camera(
         }
     )
     expect(page.locator("#capture-strip li[data-state=stored]")).to_have_count(1)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "capture-fallback-390.png"))
     taps.tap(page.get_by_role("link", name="Done"), "done")
     page.wait_for_url("**?new=**")
     photo = assert_stored_today(patient, page)
