@@ -7,12 +7,14 @@ stay exactly where they are; this module only prepares the page.
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from imaging.exceptions import ImagingError
 from imaging.models import Photo
 from imaging.selectors import latest_by_region
 from imaging.services import record_photos_shown, require_treatment_consent
+from patients.models import Patient
 from patients.services import visit_on_or_create
 from pixiodoc.accounts.models import Member
 
@@ -31,13 +33,18 @@ def todays_visit(*, actor: Member, patient, request=None):
     if not actor.may("edit_patients"):
         raise ImagingError("Your role may not add photos.")
     require_treatment_consent(patient=patient)
-    return visit_on_or_create(
-        actor=actor,
-        patient=patient,
-        visit_on=timezone.localdate(),
-        request=request,
-        reason=CAPTURE_VISIT_REASON,
-    )
+    with transaction.atomic():
+        # A double tap must not make two visits: the second waits for the first.
+        Patient.objects.select_for_update().filter(pk=patient.pk).values_list(
+            "pk"
+        ).get()
+        return visit_on_or_create(
+            actor=actor,
+            patient=patient,
+            visit_on=timezone.localdate(),
+            request=request,
+            reason=CAPTURE_VISIT_REASON,
+        )
 
 
 @dataclass(frozen=True)
