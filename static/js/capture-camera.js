@@ -120,7 +120,7 @@
         var verdict = body.results[0];
         if (verdict.stored) {
           shot.photo = verdict.photo;
-          setState(shot, "stored", "Stored");
+          setState(shot, "stored", verdict.message || "Stored.");  // with any processing notes
         } else {
           setState(shot, "refused", "Refused: " + verdict.message);
         }
