@@ -14,6 +14,15 @@ class TeachingConfig(AppConfig):
         on_withdrawal("teaching", hide_after_withdrawal)
         on_withdrawal("publication", unclear_after_withdrawal)
 
+        # The photo page links to the editor without imaging naming us.
+        from imaging.photo_actions import register_photo_action
+
+        register_photo_action(
+            label="De-identify for teaching",
+            url_name="teaching:editor",
+            action="edit_teaching",
+        )
+
         # The orphan sweep keeps every blob a TeachingImage names.
         from patients.blobrefs import register_blob_references
 

@@ -175,14 +175,23 @@ def derive(image_bytes: bytes, *, crop: Box | None, covers: list[Box]) -> dict:
         _cover(pixels, box)
     if crop is not None:
         pixels = pixels.crop(crop.on(*pixels.size))
-    out = {}
-    for rendition, longest in SIZES.items():
-        copy = pixels.copy()
-        copy.thumbnail((longest, longest), Image.Resampling.LANCZOS)
-        if rendition == "display":
-            out["width"], out["height"] = copy.size
-        out[rendition] = encode(copy, quality=QUALITY[rendition])
-    return out
+    # Each rendition is shrunk from the previous one: no second full-size copy.
+    display = _shrink(pixels, SIZES["display"])
+    thumb = _shrink(display, SIZES["thumb"])
+    return {
+        "display": encode(display, quality=QUALITY["display"]),
+        "thumb": encode(thumb, quality=QUALITY["thumb"]),
+        "width": display.width,
+        "height": display.height,
+    }
+
+
+def _shrink(image: Image.Image, longest: int) -> Image.Image:
+    scale = min(1.0, longest / max(image.size))
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    if size == image.size:
+        return image
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def encode(image: Image.Image, *, quality: int) -> bytes:

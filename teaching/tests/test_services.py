@@ -62,6 +62,12 @@ def test_the_image_is_encrypted_under_the_patients_prefix_with_a_random_name(
         assert not stored.startswith(b"\xff\xd8")
     plain = decrypt_image(image=image, rendition="display")
     assert hashlib.sha256(plain).hexdigest() == image.sha256
+    # The record's original carries an sRGB profile; the teaching copy carries none.
+    original = read_rendition(
+        actor=clinician, photo=image.source_photo, rendition="original"
+    )
+    assert b"ICC_PROFILE" in original
+    assert b"ICC_PROFILE" not in plain and b"Exif" not in plain
     for text in (RECORD, "Teachcase", PATIENT_TEXT):
         assert text.encode() not in plain
 

@@ -162,3 +162,32 @@ def test_the_owner_sets_the_watermark(client_for, owner):
     from teaching.services import settings_for
 
     assert settings_for(practice=owner.practice).watermark == "none"
+
+
+def test_the_photo_page_links_to_the_editor_for_clinicians_only(
+    client_for, clinician, assistant
+):
+    photo = face_photo(actor=clinician)
+    editor = reverse("teaching:editor", args=[photo.uuid]).encode()
+
+    assert editor in client_for(clinician).get(photo.get_absolute_url()).content
+    assert editor not in client_for(assistant).get(photo.get_absolute_url()).content
+
+
+def test_a_clinician_deletes_a_hidden_image(client_for, clinician):
+    image = make_teaching_image(actor=clinician)
+    withdraw_consent(actor=clinician, patient=image.patient, purpose="teaching")
+
+    response = client_for(clinician).post(reverse("teaching:delete", args=[image.uuid]))
+
+    assert response.status_code == 302
+    assert not TeachingImage.objects.exists()
+
+
+def test_another_practice_cannot_delete_an_image(client_for, clinician, outsider):
+    image = make_teaching_image(actor=clinician)
+
+    response = client_for(outsider).post(reverse("teaching:delete", args=[image.uuid]))
+
+    assert response.status_code == 404
+    assert TeachingImage.objects.exists()
