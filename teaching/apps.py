@@ -14,6 +14,10 @@ class TeachingConfig(AppConfig):
         on_withdrawal("teaching", hide_after_withdrawal)
         on_withdrawal("publication", unclear_after_withdrawal)
 
+        from teaching import labels
+
+        labels.register()  # the audit pages name teaching images, cases, links
+
         # The photo page links to the editor without imaging naming us.
         from imaging.photo_actions import register_photo_action
 

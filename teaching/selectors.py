@@ -74,7 +74,7 @@ def is_visible(image: TeachingImage) -> bool:
 
 
 def filter_images(
-    images, *, text: str = "", region: str = "", tag: str = "", case=None
+    images, *, text: str = "", region: str = "", tag: str = ""
 ) -> list[TeachingImage]:
     """Search and filters; titles, diagnoses and tags are encrypted, so in memory."""
     words = text.lower().split()
@@ -88,7 +88,6 @@ def filter_images(
             all(word in haystack for word in words)
             and (not region or image.body_region == region)
             and (not tag or tag in image.tag_list)
-            and (case is None or image.case_id == case.pk)
         )
 
     return [image for image in images if matches(image)]
