@@ -149,6 +149,11 @@ class TeachingShareLink(models.Model):
     case = models.ForeignKey(
         TeachingCase, on_delete=models.CASCADE, related_name="share_links"
     )
+    # The images shared, fixed when the link is made. A link whose image was
+    # deleted or erased since (fewer rows than `image_count`) stays closed: it
+    # never reopens on what is left of the case.
+    images = models.ManyToManyField(TeachingImage, related_name="+")
+    image_count = models.PositiveIntegerField()
     created_by = models.ForeignKey(
         "accounts.Member", null=True, on_delete=models.SET_NULL, related_name="+"
     )

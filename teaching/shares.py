@@ -58,7 +58,9 @@ def create_link(
         token_hash=tokens.token_hash(token),
         created_at=now,
         expires_at=now + timedelta(days=days),
+        image_count=len(images),
     )
+    link.images.set(images)
     record_event(
         action=Action.TEACHING_SHARE_CREATED,
         actor=actor,
@@ -84,18 +86,24 @@ def revoke_link(*, actor: Member, link: TeachingShareLink, request=None) -> None
     )
 
 
+def shared_images(link: TeachingShareLink) -> list[TeachingImage]:
+    return list(link.images.select_related("patient").order_by("created_at", "id"))
+
+
 def closed_reason(link: TeachingShareLink, images) -> str | None:
     if link.revoked_at is not None:
         return "revoked"
     if link.is_expired:
         return "expired"
-    if not images or not all(is_visible(image) for image in images):
+    if len(images) != link.image_count:
+        return "image_removed"
+    if not all(is_visible(image) for image in images):
         return "no_consent"
     return None
 
 
 def is_open(link: TeachingShareLink) -> bool:
-    return closed_reason(link, case_images(case=link.case)) is None
+    return closed_reason(link, shared_images(link)) is None
 
 
 def open_case(*, token: str, request) -> tuple[TeachingShareLink, list[TeachingImage]]:
@@ -117,7 +125,7 @@ def shared_image(*, token: str, image_uuid, request) -> bytes:
 
 def _checked(*, token: str, request) -> tuple[TeachingShareLink, list[TeachingImage]]:
     link = _find(token=token, request=request)
-    images = case_images(case=link.case)
+    images = shared_images(link)
     if reason := closed_reason(link, images):
         _refuse(reason=reason, link=link, request=request)
     return link, images

@@ -8,6 +8,7 @@ from audit.models import AccessEvent
 from consent.services import withdraw_consent
 from teaching.exceptions import TeachingError
 from teaching.models import SHARE_MAX_DAYS, TeachingShareLink
+from teaching.services import delete_image
 from teaching.shares import create_link, is_open, revoke_link
 from teaching.tests.factories import consenting_patient, face_photo, make_teaching_image
 
@@ -95,4 +96,33 @@ def test_an_image_of_another_case_does_not_open_through_the_link(clinician, shar
         "teaching:shared_image", kwargs={"token": token, "image": elsewhere.uuid}
     )
 
+    assert Client().get(url).status_code == 404
+
+
+def test_a_closed_link_stays_closed_once_the_hidden_image_is_deleted(
+    clinician, shared, django_capture_on_commit_callbacks
+):
+    link, token, image = shared
+    make_teaching_image(actor=clinician, case=image.case, title="Another patient's")
+    withdraw_consent(actor=clinician, patient=image.patient, purpose="teaching")
+    image.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_image(actor=clinician, image=image)
+
+    response = Client().get(reverse("teaching:shared", kwargs={"token": token}))
+    assert response.status_code == 404
+    refused = AccessEvent.objects.filter(action="teaching_share_refused").last()
+    assert refused.reason == "image_removed"
+
+
+def test_images_added_to_the_case_later_are_not_shared(clinician, shared):
+    _, token, image = shared
+    later = make_teaching_image(actor=clinician, case=image.case, title="Added later")
+
+    response = Client().get(reverse("teaching:shared", kwargs={"token": token}))
+
+    assert response.status_code == 200
+    assert b"Added later" not in response.content
+    url = reverse("teaching:shared_image", kwargs={"token": token, "image": later.uuid})
     assert Client().get(url).status_code == 404
