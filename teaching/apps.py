@@ -40,12 +40,16 @@ class TeachingConfig(AppConfig):
 
         # S29: changes logged, free text masked.
         from audit.changelog import register_phi_model
-        from teaching.models import TeachingCase, TeachingImage
+        from teaching.models import TeachingCase, TeachingImage, TeachingShareLink
 
         register_phi_model(
             TeachingImage, phi_fields=["title", "diagnosis", "tags"], exclude_fields=[]
         )
         register_phi_model(TeachingCase, phi_fields=["title"], exclude_fields=[])
+        # A link is an access right: who made it, to which images, revoked when.
+        register_phi_model(
+            TeachingShareLink, exclude_fields=["token_hash"], m2m_fields=["images"]
+        )
 
 
 def referenced_blobs(patient_uuids):
