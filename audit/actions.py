@@ -81,6 +81,7 @@ class Action(models.TextChoices):
     TEACHING_LIBRARY_VIEWED = "teaching_library_viewed", "Teaching library viewed"
     TEACHING_IMAGE_DELETED = "teaching_image_deleted", "Teaching image deleted"
     TEACHING_IMAGE_HIDDEN = "teaching_image_hidden", "Teaching image hidden"
+    TEACHING_IMAGE_CLEARED = "teaching_image_cleared", "Publication clearance set"
     TEACHING_EXPORTED = "teaching_exported", "Teaching case exported"
     TEACHING_SHARE_CREATED = "teaching_share_created", "Teaching share created"
     TEACHING_SHARE_OPENED = "teaching_share_opened", "Teaching share opened"

@@ -161,6 +161,30 @@ def _save_new_image(
     )
 
 
+@transaction.atomic
+def set_publication(
+    *, actor: Member, image: TeachingImage, cleared: bool, request=None
+) -> TeachingImage:
+    """Clear an image for publication (needs publication consent now) or withdraw it."""
+    if image.practice_id != actor.practice_id:
+        raise TeachingError("This image belongs to another practice.")
+    _require(actor, "edit_teaching", "Only owners and clinicians clear images.")
+    if cleared:
+        require_consent(patient=image.patient, purpose=PUBLICATION)
+    locked = TeachingImage.objects.select_for_update().get(pk=image.pk)
+    locked.for_publication = cleared
+    locked.save(update_fields=["for_publication"])
+    record_event(
+        action=Action.TEACHING_IMAGE_CLEARED,
+        actor=actor,
+        request=request,
+        target=locked,
+        patient=locked.patient,
+        details={"for_publication": cleared},
+    )
+    return locked
+
+
 def read_image(
     *,
     actor: Member,

@@ -20,6 +20,11 @@ urlpatterns = [
         name="image_download",
     ),
     path("teaching/images/<uuid:uuid>/delete/", views.image_delete, name="delete"),
+    path(
+        "teaching/images/<uuid:uuid>/publication/",
+        views.image_publication,
+        name="publication",
+    ),
     path("teaching/cases/<uuid:uuid>/", views.case_page, name="case"),
     path("teaching/cases/<uuid:uuid>/export/", views.case_export, name="export"),
     path("teaching/cases/<uuid:uuid>/share/", views.case_share, name="share"),

@@ -43,6 +43,7 @@ from teaching.services import (
     read_image,
     record_library_viewed,
     require_consent,
+    set_publication,
     set_watermark,
     settings_for,
 )
@@ -234,6 +235,22 @@ def image_download(request, uuid):
     response = image_response(body, "image/jpeg", name)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_POST
+@member_may("edit_teaching")
+def image_publication(request, uuid):
+    image = _image(request, uuid)
+    try:
+        set_publication(
+            actor=request.member,
+            image=image,
+            cleared=request.POST.get("cleared") == "on",
+            request=request,
+        )
+    except TeachingError as exc:
+        messages.error(request, str(exc))
+    return redirect("teaching:image", uuid=image.uuid)
 
 
 @require_POST

@@ -191,3 +191,24 @@ def test_another_practice_cannot_delete_an_image(client_for, clinician, outsider
 
     assert response.status_code == 404
     assert TeachingImage.objects.exists()
+
+
+def test_clearing_for_publication_asks_for_publication_consent(client_for, clinician):
+    patient = consenting_patient(actor=clinician, purposes=["treatment", "teaching"])
+    image = make_teaching_image(
+        actor=clinician, photo=face_photo(actor=clinician, patient=patient)
+    )
+    client = client_for(clinician)
+    url = reverse("teaching:publication", args=[image.uuid])
+
+    refused = client.post(url, {"cleared": "on"}, follow=True)
+    assert b"not given consent to publication" in refused.content
+    image.refresh_from_db()
+    assert image.for_publication is False
+
+    from consent.tests.factories import grant
+
+    grant(patient=patient, witness=clinician, purposes=["publication"])
+    client.post(url, {"cleared": "on"})
+    image.refresh_from_db()
+    assert image.for_publication is True

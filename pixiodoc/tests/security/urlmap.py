@@ -209,6 +209,9 @@ URLS: dict[str, Rule] = {
     "teaching:delete": may(
         "edit_teaching", post=True, kwargs={"uuid": "teaching_image"}
     ),
+    "teaching:publication": may(
+        "edit_teaching", post=True, kwargs={"uuid": "teaching_image"}
+    ),
     "teaching:case": may("view_teaching", kwargs={"uuid": "teaching_case"}),
     "teaching:export": may(
         "edit_teaching", post=True, kwargs={"uuid": "teaching_case"}
