@@ -1,6 +1,9 @@
 """Teaching on a phone: de-identify a photo, save it to the library, export the deck."""
 
+import io
+
 import pytest
+from PIL import Image
 from pptx import Presentation
 
 from pixiodoc.testing import store_blobs_in
@@ -21,17 +24,29 @@ def blob_root(settings, tmp_path):
     return store_blobs_in(settings, tmp_path / "blobs")
 
 
-def drag(page, selector, start, end):
-    """Draw a box from `start` to `end`, each relative (0..1) to the element."""
+def drag_finger(page, selector, start, end):
+    """Draw a box with a finger, from `start` to `end`, each relative (0..1) to the
+    element: real touch events through the DevTools protocol, as a phone sends."""
     box = page.locator(selector).bounding_box()
-    page.mouse.move(
-        box["x"] + box["width"] * start[0], box["y"] + box["height"] * start[1]
+
+    def at(point):
+        return {
+            "x": box["x"] + box["width"] * point[0],
+            "y": box["y"] + box["height"] * point[1],
+        }
+
+    cdp = page.context.new_cdp_session(page)
+    cdp.send(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [at(start)]}
     )
-    page.mouse.down()
-    page.mouse.move(
-        box["x"] + box["width"] * end[0], box["y"] + box["height"] * end[1], steps=6
-    )
-    page.mouse.up()
+    for step in range(1, 7):
+        point = tuple(a + (b - a) * step / 6 for a, b in zip(start, end, strict=True))
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchMove", "touchPoints": [at(point)]},
+        )
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
 
 
 # S13 S30
@@ -50,7 +65,8 @@ def test_cover_a_face_save_to_the_library_and_export_the_deck(
 
     # Cover the face (eyes to chin) with a black box of our own too.
     page.get_by_label("Black out").check()
-    drag(page, "#deid-stage", (0.25, 0.1), (0.75, 0.95))
+    drag_finger(page, "#deid-stage", (0.25, 0.1), (0.75, 0.95))
+    page.locator(".deid-box.deid-black").wait_for()
     assert page.locator(".deid-box.deid-black").count() == 1
     page.locator("#id_title").fill("Facial lesion, covered")
     page.get_by_label("…or start a new case titled").fill("Talk on facial lesions")
@@ -60,6 +76,9 @@ def test_cover_a_face_save_to_the_library_and_export_the_deck(
     image = TeachingImage.objects.get()
     saved = decrypt_image(image=image, rendition="display")
     assert deidentify.suggest_faces(saved) == []  # the face is gone
+    with Image.open(io.BytesIO(saved), formats=["JPEG"]) as shown:
+        centre = shown.getpixel((shown.width // 2, shown.height // 2))
+    assert max(centre) < 10  # under the finger-drawn black box
     assert image.source_photo == photo
 
     page.get_by_role("link", name="Talk on facial lesions").click()
