@@ -32,6 +32,8 @@
   }
   var drawing = null;
   var preview = null;
+  // Without dragging (WCAG 2.5.7): a tap sets one corner, a second tap the other.
+  var corner = null;
 
   function tool() {
     var checked = form.querySelector("input[name=deid-tool]:checked");
@@ -88,6 +90,12 @@
       item.appendChild(remove);
       list.appendChild(item);
     });
+    if (corner) {
+      var mark = document.createElement("div");
+      mark.className = "deid-box deid-corner";
+      place(mark, { x: corner.x, y: corner.y, w: 0, h: 0 });
+      layer.appendChild(mark);
+    }
     if (state.crop) {
       var crop = document.createElement("div");
       crop.className = "deid-box deid-crop";
@@ -117,8 +125,19 @@
 
   function finish(event) {
     if (!drawing) return;
-    var box = rectOf(drawing, relative(event));
+    var point = relative(event);
+    var box = rectOf(drawing, point);
     drawing = null;
+    if (box.w < MIN || box.h < MIN) {
+      if (!corner) {
+        corner = point;
+        status.textContent = "Corner set: tap the opposite corner of the box.";
+        render();
+        return;
+      }
+      box = rectOf(corner, point);
+    }
+    corner = null;
     if (box.w >= MIN && box.h >= MIN) {
       var chosen = tool();
       if (chosen === "crop") {

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
+from audit.models import AccessEvent
 from pixiodoc.testing import store_blobs_in
 from teaching import deidentify
 from teaching.models import TeachingImage
@@ -68,6 +69,14 @@ def test_cover_a_face_save_to_the_library_and_export_the_deck(
     drag_finger(page, "#deid-stage", (0.25, 0.1), (0.75, 0.95))
     page.locator(".deid-box.deid-black").wait_for()
     assert page.locator(".deid-box.deid-black").count() == 1
+    # Without dragging: tap two opposite corners (a blurred box over a "tattoo").
+    page.get_by_label("Blur", exact=True).check()
+    stage = page.locator("#deid-stage").bounding_box()
+    for x, y in ((0.02, 0.02), (0.15, 0.2)):
+        page.touchscreen.tap(
+            stage["x"] + stage["width"] * x, stage["y"] + stage["height"] * y
+        )
+    assert page.locator(".deid-box.deid-blur").count() == 2
     page.locator("#id_title").fill("Facial lesion, covered")
     page.get_by_label("…or start a new case titled").fill("Talk on facial lesions")
     page.get_by_role("button", name="Save to the teaching library").click()
@@ -80,6 +89,8 @@ def test_cover_a_face_save_to_the_library_and_export_the_deck(
         centre = shown.getpixel((shown.width // 2, shown.height // 2))
     assert max(centre) < 10  # under the finger-drawn black box
     assert image.source_photo == photo
+    added = AccessEvent.objects.get(action="teaching_image_added")
+    assert added.details["covers"] == 3  # the face found, the drag, the taps
 
     page.get_by_role("link", name="Talk on facial lesions").click()
     page.get_by_label("Format").select_option("pptx")
