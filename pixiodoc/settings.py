@@ -12,17 +12,23 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF
 
-from pixiodoc.config import local_secrets, parse_key_encryption_keys, unsafe_settings
+from pixiodoc.config import (
+    ENVIRONMENTS,
+    local_secrets,
+    parse_key_encryption_keys,
+    unsafe_settings,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-PRODUCTION = env("DJANGO_ENV", default="local") == "production"
+DJANGO_ENV = env("DJANGO_ENV", default="local")
+PRODUCTION = DJANGO_ENV == "production"
 TESTING = "pytest" in sys.modules
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
-if PRODUCTION:
+if PRODUCTION or DJANGO_ENV not in ENVIRONMENTS:
     _problems = unsafe_settings(
         {"DEBUG": env.bool("DEBUG", default=False)}, env.ENVIRON
     )
