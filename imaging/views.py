@@ -32,6 +32,12 @@ from imaging.services import (
 )
 from patients.selectors import patients_for, visits_for
 from pixiodoc.accounts.decorators import member_may
+from pixiodoc.jsonbody import JsonBodyError, parse_json_body
+
+# {"shapes": [{...}]} is three levels; 200 text marks of 200 characters, each
+# escaped as \uXXXX at worst, stay under 256 KB (imaging.services.MAX_SHAPES).
+ANNOTATION_MAX_DEPTH = 3
+ANNOTATION_MAX_BYTES = 256 * 1024
 
 
 @require_GET
@@ -297,17 +303,22 @@ def default_pair(photos, *, region: str = ""):
 def annotate(request, uuid):
     photo = _photo_for(request, uuid)
     try:
-        shapes = json.loads(request.body or b"[]")
+        shapes = parse_json_body(
+            request,
+            max_bytes=ANNOTATION_MAX_BYTES,
+            max_depth=ANNOTATION_MAX_DEPTH,
+            empty=[],
+        )
         if isinstance(shapes, dict):
             shapes = shapes.get("shapes")
         save_annotation(
-            actor=request.member, photo=photo, shapes=shapes, request=request
+            actor=request.member,
+            photo=photo,
+            shapes=shapes,
+            request=request,
         )
-    except (ValueError, ImagingError) as error:
-        message = (
-            str(error) if isinstance(error, ImagingError) else "Send marks as JSON."
-        )
-        return JsonResponse({"error": message}, status=400)
+    except (JsonBodyError, ImagingError) as error:
+        return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse({"saved": True})
 
 
