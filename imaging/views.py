@@ -27,6 +27,7 @@ from imaging.services import (
     mark_photo,
     read_rendition,
     record_comparison,
+    record_photo_page,
     record_photos_shown,
     save_annotation,
 )
@@ -81,12 +82,18 @@ def add(request, uuid):
     """Capture with the camera, or pick or drop files, for one visit."""
     visit = _visit_for(request, uuid)
     patient = visit.patient
-    ghosts = {
-        key: photo.url("display")
-        for key, photo in latest_by_region(
-            member=request.member, patient=patient
-        ).items()
-    }
+    latest = latest_by_region(member=request.member, patient=patient)
+    ghosts = {key: photo.url("display") for key, photo in latest.items()}
+    # The page names the patient and offers the latest photo of each region as
+    # a ghost to line the camera up with (S40).
+    record_photos_shown(
+        actor=request.member,
+        patient=patient,
+        photos=latest.values(),
+        page="capture",
+        rendition="display",
+        request=request,
+    )
     return render(
         request,
         "imaging/add.html",
@@ -191,6 +198,7 @@ def viewer(request, uuid):
     previous = siblings[index - 1] if index > 0 else None
     following = siblings[index + 1] if index + 1 < len(siblings) else None
     shapes = json.loads(photo.annotation.shapes) if _has_annotation(photo) else []
+    record_photo_page(actor=request.member, photo=photo, page="viewer", request=request)
     return render(
         request,
         "imaging/viewer.html",
@@ -275,6 +283,15 @@ def compare(request, uuid):
     if first is not None and second is not None:
         record_comparison(
             actor=request.member, first=first, second=second, request=request
+        )
+    else:  # no pair to compare: the page still names the patient and lists photos
+        record_photos_shown(
+            actor=request.member,
+            patient=patient,
+            photos=photos,
+            page="compare",
+            rendition="none",
+            request=request,
         )
     return render(
         request,
@@ -362,6 +379,7 @@ def delete(request, uuid):
         else:
             messages.success(request, "Photo deleted.")
             return redirect(photo.patient)
+    record_photo_page(actor=request.member, photo=photo, page="delete", request=request)
     return render(
         request,
         "imaging/delete.html",
