@@ -268,7 +268,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Proxies in front (nginx: 1). pixiodoc.net.client_ip takes the client's address
+# from X-Forwarded-For behind exactly this many; axes counts by it too, not by
+# the proxy's address (S43).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "pixiodoc.net.client_ip"
 
 OTP_TOTP_ISSUER = "PixioDoc"
 OTP_TOTP_THROTTLE_FACTOR = 1
