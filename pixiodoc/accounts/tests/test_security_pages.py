@@ -117,3 +117,86 @@ def test_the_practice_choice_is_audited(client, clinician):
     assert client.get("/patients/").status_code == 200
     event = AccessEvent.objects.get(action=Action.PRACTICE_SWITCHED)
     assert event.member == clinician
+
+
+def _stale_session(clinician, clock):
+    """Signed in with both factors, then six minutes on (within the idle limit)."""
+    client = sign_in(Client(), clinician)
+    clock.shift(360)
+    return client
+
+
+# S42
+def test_replacing_the_authenticator_asks_for_the_password_after_five_minutes(
+    clinician,
+):
+    from pixiodoc.testing import PASSWORD
+
+    with time_machine.travel(NOW, tick=False) as clock:
+        client = _stale_session(clinician, clock)
+        url = "/accounts/security/authenticator/"
+        page = client.post(url, {"step": "start"})
+        assert (
+            b"Confirm it is you" in page.content and b"otp-secret" not in page.content
+        )
+        page = client.post(url, {"confirm_password": "not my password"})
+        assert b"That password is not right" in page.content
+        assert b"otp-secret" not in page.content
+        page = client.post(url, {"confirm_password": PASSWORD})
+        assert b"otp-secret" in page.content  # the first step, at once
+        # Confirmed: the next five minutes ask nothing more.
+        clock.shift(240)
+        assert "codes" in client.post("/accounts/security/backup-codes/").context
+        clock.shift(120)
+        page = client.post("/accounts/security/backup-codes/")
+        assert b"Confirm it is you" in page.content
+
+
+# S42
+def test_new_backup_codes_accept_a_fresh_code_instead_of_the_password(clinician):
+    with time_machine.travel(NOW, tick=False) as clock:
+        client = _stale_session(clinician, clock)
+        url = "/accounts/security/backup-codes/"
+        page = client.post(url)
+        assert "codes" not in page.context
+        assert not BackupCode.objects.filter(device__user=clinician.user).exists()
+        assert b"not right" in client.post(url, {"confirm_code": "000000"}).content
+        code = code_for(confirmed_device(clinician.user))
+        page = client.post(url, {"confirm_code": code})
+        assert len(page.context["codes"]) == 10
+
+
+# S42 S6
+def test_wrong_passwords_at_the_confirmation_lock_like_sign_in(clinician):
+    with time_machine.travel(NOW, tick=False) as clock:
+        client = _stale_session(clinician, clock)
+        url = "/accounts/security/backup-codes/"
+        for i in range(5):
+            client.post(url, {"confirm_password": f"wrong password {i}"})
+        response = client.post(url, {"confirm_password": "wrong again"})
+        assert response.status_code == 429
+        assert password_step(Client(), clinician.user).status_code == 429
+
+
+# S42 S6
+def test_the_password_change_form_locks_like_sign_in(clinician):
+    from pixiodoc.testing import PASSWORD
+
+    client = sign_in(Client(), clinician)
+    url = "/accounts/security/password/"
+    new = "another-long-passphrase-9"
+    statuses = [
+        client.post(
+            url,
+            {"old_password": f"guess {i}", "new_password1": new, "new_password2": new},
+        ).status_code
+        for i in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]  # as at sign-in: the fifth locks
+    response = client.post(
+        url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 429  # even the right password waits
+    clinician.user.refresh_from_db()
+    assert not clinician.user.check_password(new)
+    assert password_step(Client(), clinician.user).status_code == 429
