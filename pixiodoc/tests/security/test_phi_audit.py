@@ -40,8 +40,9 @@ def test_every_url_says_whether_it_shows_phi():
 
 
 def _names_in_practice(practice) -> set[str]:
-    """Every patient's family name in the practice: what a PHI page would show."""
-    return {p.family_name for p in Patient.objects.filter(practice=practice)}
+    """Every patient's family name and record number: what a PHI page would show."""
+    patients = Patient.objects.filter(practice=practice)
+    return {p.family_name for p in patients} | {p.record_number for p in patients}
 
 
 # S40 S26
@@ -74,7 +75,8 @@ def test_a_page_that_shows_phi_writes_an_access_event(name, cast):  # noqa: F811
     else:
         shown = [n for n in _names_in_practice(owner.practice) if n.encode() in body]
         assert not shown, (
-            f"{name} ({url}) is declared free of PHI but shows a patient's name: "
+            f"{name} ({url}) is declared free of PHI but shows a patient's name "
+            "or record number: "
             "move it to urlmap.SHOWS_PHI and audit it"
         )
 

@@ -411,6 +411,12 @@ SHOWS_PHI = {
     "imaging:gallery",
     "imaging:compare",
     "patients:retention",
+    # Audit pages name patients by record number (audit/readable.py).
+    "audit:list",
+    "audit:patient",
+    "audit:member",
+    "audit:export_csv",
+    "audit:export_pdf",
 }
 NO_PHI = {
     "home": "redirects to the patient list or shows a menu",
@@ -457,11 +463,6 @@ NO_PHI = {
     "patients:erasure_create": "an empty form",
     "patients:export": "the export's progress; the download is audited",
     "patients:export_start": "a change, redirects",
-    "audit:list": "events name patients by uuid only (S27)",
-    "audit:patient": "events name patients by uuid only (S27)",
-    "audit:member": "events name patients by uuid only (S27)",
-    "audit:export_csv": "events name patients by uuid only (S27)",
-    "audit:export_pdf": "events name patients by uuid only (S27)",
     "sharing:revoke": "a change, redirects",
     # Opened with a grant they show photos, audited as share_opened and
     # share_photo_viewed (sharing/tests); the walk's visitor has no grant.
@@ -469,5 +470,7 @@ NO_PHI = {
     "sharing:photo": "404 without a grant",
     "sharing:download": "404 without a grant",
     "imaging:annotate": "JSON: saved or an error",
+    "audit:verify": "queues a chain check, redirects",
+    "audit:verification": "the progress of a chain check",
     "imaging:mark": "a change, redirects",
 }
