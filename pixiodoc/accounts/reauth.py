@@ -1,10 +1,11 @@
 """Recent proof of identity for the changes that would hand the account over (S42).
 
-Replacing the authenticator and making new backup codes need the password or a
-second-factor code from the last five minutes: a session left open on a ward PC
-must not let a passer-by take the account. Signing in, verifying a code,
-changing the password and the confirmation form below each note the time in
-the session. Changing the password always asks for the current one.
+Replacing the authenticator, adding or removing a passkey and making new backup
+codes need the password or a second factor from the last five minutes: a
+session left open on a ward PC must not let a passer-by take the account.
+Signing in, verifying a code or passkey, changing the password and the
+confirmation form below each note the time in the session. Changing the
+password always asks for the current one.
 """
 
 from functools import wraps
@@ -78,31 +79,40 @@ class ConfirmIdentityForm(forms.Form):
         raise forms.ValidationError("Enter your password or a code to go on.")
 
 
+def confirmation_page(request, *, carry=()):
+    """None when the identity was checked recently (or is confirmed by this POST);
+    otherwise the page asking for the password or a code.
+
+    The page posts back to the same URL with the POST fields named in `carry`
+    (a passkey's answer, say), so the view then runs as first asked.
+    """
+    if checked_recently(request.session):
+        return None
+    confirming = "confirm_password" in request.POST or "confirm_code" in request.POST
+    form = ConfirmIdentityForm(request.POST if confirming else None, request=request)
+    if form.is_bound and form.is_valid():
+        mark_checked(request.session)
+        return None
+    carried = [(name, request.POST[name]) for name in carry if name in request.POST]
+    return render(
+        request,
+        "accounts/confirm_identity.html",
+        {"form": form, "action": request.path, "carried": carried},
+        status=429 if form.locked else 200,
+    )
+
+
 def recent_check_required(view):
     """Ask for the password or a code first unless one was given in five minutes.
 
-    The confirmation posts back to the same URL; once it holds, the view runs on
-    that POST (for the authenticator, its first step).
+    Once confirmed, the view runs on the confirming POST (for the authenticator,
+    its first step).
     """
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        if checked_recently(request.session):
-            return view(request, *args, **kwargs)
-        confirming = (
-            "confirm_password" in request.POST or "confirm_code" in request.POST
-        )
-        form = ConfirmIdentityForm(
-            request.POST if confirming else None, request=request
-        )
-        if form.is_bound and form.is_valid():
-            mark_checked(request.session)
-            return view(request, *args, **kwargs)
-        return render(
-            request,
-            "accounts/confirm_identity.html",
-            {"form": form, "action": request.path},
-            status=429 if form.locked else 200,
-        )
+        if page := confirmation_page(request):
+            return page
+        return view(request, *args, **kwargs)
 
     return guarded

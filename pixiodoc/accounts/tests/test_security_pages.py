@@ -200,3 +200,51 @@ def test_the_password_change_form_locks_like_sign_in(clinician):
     clinician.user.refresh_from_db()
     assert not clinician.user.check_password(new)
     assert password_step(Client(), clinician.user).status_code == 429
+
+
+# S42
+def test_adding_a_passkey_after_five_minutes_asks_for_the_password_first(
+    clinician,
+):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from pixiodoc.accounts.tests.soft_authenticator import SoftAuthenticator
+    from pixiodoc.testing import PASSWORD
+
+    enrol = "/accounts/two-factor/passkey/enrol/"
+    with time_machine.travel(NOW, tick=False) as clock:
+        client = _stale_session(clinician, clock)
+        options = client.post("/accounts/two-factor/passkey/enrol/options/").json()
+        answer = SoftAuthenticator().create(options)
+        page = client.post(enrol, {"credential": answer})
+        assert b"Confirm it is you" in page.content
+        assert not WebAuthnCredential.objects.filter(user=clinician.user).exists()
+        # The confirmation carries the passkey's answer on: one more step, no redo.
+        page = client.post(enrol, {"credential": answer, "confirm_password": PASSWORD})
+        assert page.status_code in (200, 302)
+        assert WebAuthnCredential.objects.filter(user=clinician.user).exists()
+
+
+# S42
+def test_removing_a_passkey_after_five_minutes_asks_first(clinician):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from pixiodoc.accounts.tests.soft_authenticator import SoftAuthenticator
+    from pixiodoc.testing import PASSWORD
+
+    with time_machine.travel(NOW, tick=False) as clock:
+        client = sign_in(Client(), clinician)
+        options = client.post("/accounts/two-factor/passkey/enrol/options/").json()
+        client.post(
+            "/accounts/two-factor/passkey/enrol/",
+            {"credential": SoftAuthenticator().create(options)},
+        )
+        assert WebAuthnCredential.objects.filter(user=clinician.user).exists()
+        clock.shift(360)
+        url = "/accounts/security/passkey/remove/"
+        page = client.post(url)
+        assert b"Confirm it is you" in page.content
+        assert WebAuthnCredential.objects.filter(user=clinician.user).exists()
+        response = client.post(url, {"confirm_password": PASSWORD})
+        assert response["Location"] == "/accounts/security/"
+        assert not WebAuthnCredential.objects.filter(user=clinician.user).exists()
