@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.actions import Action
+from audit.services import record_view
 from imaging import covering, regions
 from imaging.exceptions import ImagingError, PhotoRefused
 from imaging.forms import DeletePhotoForm, FilterForm, PhotoDetailsForm
@@ -16,7 +18,6 @@ from imaging.placeholder import placeholder_png
 from imaging.responses import image_response
 from imaging.selectors import (
     filter_photos,
-    latest_by_region,
     patient_photos,
     photos_for,
 )
@@ -79,20 +80,18 @@ def _visit_for(request, uuid):
 @require_GET
 @member_may("edit_patients")
 def add(request, uuid):
-    """Capture with the camera, or pick or drop files, for one visit."""
+    """Pick or drop files (or a folder) for one visit; the camera is capture.html."""
     visit = _visit_for(request, uuid)
     patient = visit.patient
-    latest = latest_by_region(member=request.member, patient=patient)
-    ghosts = {key: photo.url("display") for key, photo in latest.items()}
-    # The page names the patient and offers the latest photo of each region as
-    # a ghost to line the camera up with (S40).
-    record_photos_shown(
+    # The page names the patient and the visit (S40).
+    record_view(
+        action=Action.PATIENT_VIEWED,
         actor=request.member,
-        patient=patient,
-        photos=latest.values(),
-        page="capture",
-        rendition="display",
         request=request,
+        page="add_photos",
+        shown=("name", "visit_date"),
+        target=visit,
+        patient=patient,
     )
     return render(
         request,
@@ -103,7 +102,6 @@ def add(request, uuid):
             "form": PhotoDetailsForm(
                 initial={"body_region": request.GET.get("region", "")}
             ),
-            "ghosts": ghosts,
             "upload_url": reverse("imaging:upload", kwargs={"uuid": visit.uuid}),
             "bulk": request.GET.get("bulk") == "1",
         },
@@ -281,6 +279,10 @@ def compare(request, uuid):
     second = by_uuid.get(request.GET.get("b", ""))
     if first is None or second is None:
         first, second = default_pair(photos, region=request.GET.get("region", ""))
+    elif photos.index(first) > photos.index(second):
+        # Earlier always on the left (and under the slider's left side), whatever
+        # order the two were picked in: a reversed pair reads as healing backwards.
+        first, second = second, first
     if first is not None and second is not None:
         record_comparison(
             actor=request.member, first=first, second=second, request=request

@@ -190,6 +190,10 @@ URLS: dict[str, Rule] = {
     "imaging:mark": may("edit_patients", post=True, kwargs={"uuid": "photo"}),
     "imaging:add": may("edit_patients", kwargs={"uuid": "visit"}),
     "imaging:upload": may("edit_patients", post=True, kwargs={"uuid": "visit"}),
+    "imaging:capture": may("edit_patients", kwargs={"uuid": "visit"}),
+    "imaging:capture_today": may(
+        "edit_patients", post=True, kwargs={"uuid": "patient"}
+    ),
     "imaging:gallery": may("view_patients", kwargs={"uuid": "patient"}),
     "imaging:compare": may("view_patients", kwargs={"uuid": "patient"}),
 }
@@ -412,6 +416,7 @@ SHOWS_PHI = {
     "imaging:rendition",
     "imaging:delete",
     "imaging:add",
+    "imaging:capture",
     "imaging:upload",
     "imaging:gallery",
     "imaging:compare",
@@ -480,6 +485,7 @@ NO_PHI = {
     "sharing:photo": "404 without a grant",
     "sharing:download": "404 without a grant",
     "imaging:annotate": "JSON: saved or an error",
+    "imaging:capture_today": "finds or makes today's visit, redirects",
     "audit:verify": "queues a chain check, redirects",
     "audit:verification": "the progress of a chain check",
     "imaging:mark": "a change, redirects",
