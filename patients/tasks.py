@@ -7,7 +7,6 @@ resumes from the progress saved on its row.
 import logging
 
 from celery import shared_task
-from celery.signals import worker_ready
 from django.db import OperationalError
 
 logger = logging.getLogger(__name__)
@@ -52,32 +51,18 @@ def retention_purge() -> str:
     return str(run.uuid)
 
 
-@shared_task(name="patients.resume_pending_jobs", **RETRY)
-def resume_pending_jobs(include_leased: bool = False) -> dict:
-    from patients.lifecycle.housekeeping import resume_pending
-
-    return resume_pending(include_leased=include_leased)
-
-
 @shared_task(name="patients.housekeeping", **RETRY)
 def housekeeping() -> dict:
-    """Nightly: expire exports, run each app's purge, sweep orphan blobs."""
+    """Nightly: expire exports, run each app's purge."""
     from patients.lifecycle.export import expire_exports
-    from patients.lifecycle.housekeeping import run_app_purges, sweep_orphan_blobs
+    from patients.lifecycle.housekeeping import run_app_purges
 
-    result = {"exports_expired": expire_exports(), "purges": run_app_purges()}
-    result["orphans"] = sweep_orphan_blobs()
-    return result
+    return {"exports_expired": expire_exports(), "purges": run_app_purges()}
 
 
-@worker_ready.connect
-def _pick_up_pending_work(**kwargs) -> None:
-    """At every worker start, send again what waits (a broker outage loses nothing)."""
-    from patients.lifecycle.housekeeping import resume_pending
+@shared_task(name="patients.sweep_orphan_blobs", **RETRY)
+def sweep_orphan_blobs() -> dict:
+    """Every 15 minutes: blobs no row names (a write that failed half-way) go."""
+    from patients.lifecycle.housekeeping import sweep_orphan_blobs as sweep
 
-    try:
-        sent = resume_pending(include_leased=True)
-    except OperationalError:
-        logger.warning("could not look for pending lifecycle jobs at start")
-        return
-    logger.info("pending lifecycle jobs sent at worker start: %s", sent)
+    return sweep()

@@ -49,7 +49,7 @@ def sweep_orphan_blobs(*, now=None, grace: timedelta | None = None) -> dict:
             "blob references (patients.blobrefs): " + ", ".join(missing)
         )
     now = now or timezone.now()
-    grace = grace or timedelta(hours=settings.ORPHAN_BLOB_GRACE_HOURS)
+    grace = grace or timedelta(minutes=settings.ORPHAN_BLOB_GRACE_MINUTES)
     try:
         folders, _files = default_storage.listdir("patients")
     except FileNotFoundError:
