@@ -1,6 +1,7 @@
 """Capture and upload, serving renditions, viewer, comparison, annotation, deletion."""
 
 import json
+import re
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
@@ -31,7 +32,11 @@ from imaging.services import (
     save_annotation,
 )
 from patients.selectors import patients_for, visits_for
+from pixiodoc import blobs
 from pixiodoc.accounts.decorators import member_may
+
+# static/js/capture.js sends 32 random hex digits per file it uploads.
+UPLOAD_KEY = re.compile(r"[0-9a-f]{32}")
 
 
 @require_GET
@@ -120,8 +125,9 @@ def upload(request, uuid):
         if request.POST.get("source") == "camera"
         else Photo.Source.UPLOAD
     )
+    upload_key = _upload_key(request)
     results = []
-    for upload_file in files:
+    for index, upload_file in enumerate(files):
         name = upload_file.name or "photo"
         try:
             photo = add_photo(
@@ -135,10 +141,22 @@ def upload(request, uuid):
                 note=form.cleaned_data["note"],
                 source=source,
                 place_by_capture_date=form.cleaned_data["place_by_capture_date"],
+                upload_key=f"{upload_key}:{index}" if upload_key else "",
                 request=request,
             )
         except PhotoRefused as refused:
             results.append({"name": name, "stored": False, "message": str(refused)})
+        except blobs.BlobWriteError:
+            # Logged with the storage error by pixiodoc.blobs; the others carry on.
+            results.append(
+                {
+                    "name": name,
+                    "stored": False,
+                    "message": f"{name} was not stored (the photo store did not "
+                    "accept it); nothing of it was kept. Try again.",
+                    "retry": True,
+                }
+            )
         except ImagingError as error:
             # A rule for the whole upload (consent, role): the same for every file.
             results.append({"name": name, "stored": False, "message": str(error)})
@@ -153,7 +171,12 @@ def upload(request, uuid):
                     "viewer": photo.get_absolute_url(),
                 }
             )
-    status = 200 if any(r["stored"] for r in results) else 422
+    if any(r["stored"] for r in results):
+        status = 200
+    elif any(r.get("retry") for r in results):
+        status = 503  # storage trouble: the same upload may succeed later
+    else:
+        status = 422
     if wants_json:
         return JsonResponse({"results": results}, status=status)
     return render(
@@ -162,6 +185,12 @@ def upload(request, uuid):
         {"visit": visit, "patient": visit.patient, "results": results},
         status=status,
     )
+
+
+def _upload_key(request) -> str:
+    """The page's idempotency key (header or field); anything malformed is ignored."""
+    key = request.headers.get("X-Upload-Key") or request.POST.get("upload_key", "")
+    return key if UPLOAD_KEY.fullmatch(key) else ""
 
 
 def _photo_for(request, uuid):

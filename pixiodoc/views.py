@@ -9,6 +9,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from pixiodoc.accounts.decorators import member_required
+from pixiodoc.blobs import BlobWriteError
 
 
 @member_required
@@ -34,9 +35,10 @@ def error_500(request):
     return HttpResponseServerError(render_to_string("500.html", {"request": request}))
 
 
-# The database or Redis (job queue, cache) not answering: the request failed whole,
+# The database, Redis (job queue, cache) or the blob store not answering: the request failed whole,
 # so nothing it carried was half stored (issue 20).
 OUTAGE_ERRORS = (
+    BlobWriteError,
     OperationalError,
     InterfaceError,
     KombuOperationalError,
