@@ -37,11 +37,20 @@ def build_patient_export(export_uuid: str) -> str:
 
 
 @shared_task(name="patients.retention_purge", **RETRY)
-def retention_purge() -> str:
-    """Nightly: queue an erasure for every record due under its practice's policy."""
-    from patients.lifecycle.retention import purge
+def retention_purge(run_uuid: str = "") -> str:
+    """Nightly: queue an erasure for every record due under its practice's policy.
 
-    run = purge()
+    With a run's uuid (sent by the resender), carry on that unfinished run.
+    """
+    from patients.lifecycle.retention import claim_run, continue_run, purge
+
+    if run_uuid:
+        run = claim_run(run_uuid=run_uuid)
+        if run is None:
+            return run_uuid  # finished, or another runner holds it
+        run = continue_run(run=run)
+    else:
+        run = purge()
     totals = {
         key: sum(entry[key] for entry in run.report.values())
         for key in ("due", "held", "queued")
