@@ -117,6 +117,9 @@ class HealthzMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Load the broker's transport now (gunicorn preloads the app), not inside
+        # the first probe's deadline; this connects to nothing.
+        celery_app.connection_for_write().transport  # noqa: B018
 
     def __call__(self, request):
         if request.path == PATH:
