@@ -51,6 +51,11 @@ class Action(models.TextChoices):
     PHOTOS_COMPARED = "photos_compared", "Photos compared"
     ANNOTATION_SAVED = "annotation_saved", "Annotation saved"
     KEYS_ROTATED = "keys_rotated", "Data keys re-wrapped"
+    FIELDS_REENCRYPTED = (
+        "fields_reencrypted",
+        "PHI fields re-encrypted under the newest field key",
+    )
+    INDEX_REBUILT = "index_rebuilt", "Search index rebuilt under the newest index key"
     # Consent
     CONSENT_RECORDED = "consent_recorded", "Consent recorded"
     CONSENT_VIEWED = "consent_viewed", "Consent viewed"

@@ -92,8 +92,8 @@ def unsafe_settings(values: dict, environ: dict) -> list[str]:
     fields = [k for k in environ.get("FIELD_ENCRYPTION_KEY", "").split(",") if k]
     if fields and not all(_is_256_bit_key(key) for key in fields):
         problems.append("FIELD_ENCRYPTION_KEY is malformed; run manage.py genkey")
-    index_key = environ.get("BLIND_INDEX_KEY", "")
-    if index_key and not _is_256_bit_key(index_key):
+    index_keys = [k for k in environ.get("BLIND_INDEX_KEY", "").split(",") if k]
+    if index_keys and not all(_is_256_bit_key(key) for key in index_keys):
         problems.append("BLIND_INDEX_KEY is malformed; run manage.py genkey")
     database = environ.get("DATABASE_URL", "")
     if database and not database.startswith(("postgres://", "postgresql://")):

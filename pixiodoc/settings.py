@@ -49,7 +49,11 @@ KEY_ENCRYPTION_KEYS = parse_key_encryption_keys(
 FIELD_ENCRYPTION_KEY = env.list(
     "FIELD_ENCRYPTION_KEY", default=[_secrets.get("FIELD_ENCRYPTION_KEY", "")]
 )
-BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default=_secrets.get("BLIND_INDEX_KEY"))
+# The first index key makes new digests; any after it are being rotated away
+# from (`rotate_keys --blind-index`) and are still tried by lookups.
+BLIND_INDEX_KEY, *BLIND_INDEX_OLD_KEYS = env.list(
+    "BLIND_INDEX_KEY", default=[_secrets.get("BLIND_INDEX_KEY", "")]
+) or [""]
 
 INSTALLED_APPS = [
     "pixiodoc.accounts.admin_apps.PixioAdminConfig",  # django.contrib.admin, our site

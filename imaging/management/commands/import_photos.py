@@ -105,8 +105,8 @@ class Command(BaseCommand):
         try:
             found = patients.filter(uuid=uuid.UUID(value)).first()
         except ValueError:
-            digest = blind_index.record_number_digest(value.strip())
-            found = patients.filter(record_number_digest=digest).first()
+            digests = blind_index.record_number_lookup(value.strip())
+            found = patients.filter(record_number_digest__in=digests).first()
         if found is None:
             raise bad("no such patient in that practice (give a record number or uuid)")
         return found
