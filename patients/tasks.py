@@ -29,11 +29,15 @@ def carry_out_erasure(self, request_uuid: str) -> str:
     return result.status
 
 
-@shared_task(name="patients.build_patient_export", **RETRY)
-def build_patient_export(export_uuid: str) -> str:
-    from patients.lifecycle.export import build_export
+@shared_task(bind=True, name="patients.build_patient_export", **RETRY)
+def build_patient_export(self, export_uuid: str) -> str:
+    from patients.lifecycle.export import build_export, busy_for
 
-    return build_export(export_uuid=export_uuid)
+    status = build_export(export_uuid=export_uuid)
+    if wait := busy_for(export_uuid=export_uuid):
+        # Another runner holds the lease (or held it and died): look again later.
+        raise self.retry(countdown=wait, max_retries=None)
+    return status
 
 
 @shared_task(name="patients.retention_purge", **RETRY)

@@ -198,7 +198,7 @@ else:
 # Lifecycle jobs (DESIGN.md §8): retention default, job leases, export and orphan windows.
 RETENTION_DEFAULT_YEARS = env.int("RETENTION_DEFAULT_YEARS", default=10)
 # A runner renews its lease while it works; a dead one's job resumes when it ends.
-JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=60)
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=45)
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 # Blobs no row names are swept once this old (an upload in flight is younger).
 ORPHAN_BLOB_GRACE_MINUTES = env.int("ORPHAN_BLOB_GRACE_MINUTES", default=30)

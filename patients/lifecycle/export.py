@@ -148,6 +148,16 @@ def build_export(*, export_uuid: str, runner: str | None = None) -> str:
     return Status.READY
 
 
+def busy_for(*, export_uuid: str) -> float:
+    """Seconds until the lease of a build another runner holds ends, else 0."""
+    export = PatientExport.objects.filter(
+        uuid=export_uuid, status=Status.RUNNING, lease_until__isnull=False
+    ).first()
+    if export is None:
+        return 0
+    return max((export.lease_until - timezone.now()).total_seconds(), 1)
+
+
 def _renew_lease(export: PatientExport) -> None:
     PatientExport.objects.filter(pk=export.pk, status=Status.RUNNING).update(
         lease_until=jobs.lease_until()

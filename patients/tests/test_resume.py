@@ -109,9 +109,12 @@ def test_an_export_whose_runner_died_mid_write_is_rebuilt_and_its_blob_removed(
     blobs.default_storage.save(partial, blobs.ContentFile(b"partial"))
     PatientExport.objects.filter(pk=export.pk).update(blob_name=partial)
 
-    assert build_patient_export(str(export.uuid)) == "running"  # lease still live
+    # The lease still holds: not built, and the task is told when to look again.
+    assert export_service.build_export(export_uuid=str(export.uuid)) == "running"
+    assert 0 < export_service.busy_for(export_uuid=str(export.uuid)) <= 60
     with _after_the_lease():
         assert build_patient_export(str(export.uuid)) == "ready"
+    assert export_service.busy_for(export_uuid=str(export.uuid)) == 0
     export.refresh_from_db()
     assert not blobs.default_storage.exists(partial)
     assert export.blob_name != partial

@@ -232,3 +232,70 @@ def test_an_export_asked_while_redis_is_frozen_is_answered_queued(
     export = PatientExport.objects.get(patient=patient)
     assert export.status == PatientExport.Status.PENDING
     assert b"waiting for the job queue" in response.content.lower()
+
+
+@pytest.fixture
+def broker_is_private_redis(private_redis, monkeypatch):
+    """This process sends to the private Redis too (workers get it as REDIS_URL)."""
+    from pixiodoc.celery import app
+
+    monkeypatch.setitem(app.conf, "broker_url", private_redis[1])
+    monkeypatch.setitem(
+        app.conf,
+        "broker_transport_options",
+        {"socket_connect_timeout": 2, "socket_timeout": 2},
+    )
+    return private_redis[1]
+
+
+def test_an_export_whose_worker_is_killed_mid_job_resumes_once(
+    transactional_db, clinician, broker_is_private_redis, tmp_path
+):
+    from audit.actions import Action
+    from audit.models import AccessEvent
+    from patients.lifecycle import export as export_service
+    from patients.lifecycle.models import PatientExport
+    from patients.tests.factories import make_patient
+    from patients.tests.worker import start_worker, stop_worker, wait_for
+    from pixiodoc import blobs
+
+    faults = tmp_path / "faults"
+    faults.mkdir()
+    hold = faults / "export.write.hold"
+    hold.touch()
+    # A short lease keeps CI quick; production's is 60 s (the resume then takes
+    # up to that long, plus the resender's 30 s when no worker restarts).
+    env = {
+        "REDIS_URL": broker_is_private_redis,
+        "PIXIODOC_FAULT_DIR": str(faults),
+        "JOBS_LEASE_SECONDS": "6",
+    }
+    first = start_worker(env)
+    second = None
+    try:
+        patient = make_patient(actor=clinician)
+        export = export_service.start_export(actor=clinician, patient=patient)
+        wait_for((faults / "export.write.reached").exists, what="the fault point")
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=20)
+        killed = time.monotonic()
+        assert PatientExport.objects.get(pk=export.pk).status == "running"
+
+        hold.unlink()
+        second = start_worker(env)  # as systemd restarts it
+        wait_for(
+            lambda: PatientExport.objects.get(pk=export.pk).status == "ready",
+            what="the resumed export",
+        )
+        _report("export resumed after its worker was killed", time.monotonic() - killed)
+    finally:
+        for worker in (first, second):
+            if worker is not None:
+                stop_worker(worker)
+    done = PatientExport.objects.get(pk=export.pk)
+    assert done.attempts == 2
+    assert blobs.blob_names(patient.uuid) == [done.blob_name]
+    ready = AccessEvent.objects.filter(
+        action=Action.EXPORT_READY, object_uuid=done.uuid
+    )
+    assert ready.count() == 1
