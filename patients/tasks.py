@@ -40,18 +40,26 @@ def build_patient_export(self, export_uuid: str) -> str:
     return status
 
 
-@shared_task(name="patients.retention_purge", **RETRY)
-def retention_purge(run_uuid: str = "") -> str:
+@shared_task(bind=True, name="patients.retention_purge", **RETRY)
+def retention_purge(self, run_uuid: str = "") -> str:
     """Nightly: queue an erasure for every record due under its practice's policy.
 
     With a run's uuid (sent by the resender), carry on that unfinished run.
     """
-    from patients.lifecycle.retention import claim_run, continue_run, purge
+    from patients.lifecycle.retention import (
+        claim_run,
+        continue_run,
+        purge,
+        run_busy_for,
+    )
 
     if run_uuid:
         run = claim_run(run_uuid=run_uuid)
         if run is None:
-            return run_uuid  # finished, or another runner holds it
+            if wait := run_busy_for(run_uuid=run_uuid):
+                # Another runner holds the lease (or held it and died).
+                raise self.retry(countdown=wait, max_retries=None)
+            return run_uuid  # finished
         run = continue_run(run=run)
     else:
         run = purge()

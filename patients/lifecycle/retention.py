@@ -149,6 +149,7 @@ def purge(*, today: date | None = None, batch: int = PURGE_BATCH) -> RetentionRu
     run = RetentionRun.objects.create(
         found=found, report=report, lease_until=jobs.lease_until()
     )
+    jobs.checkpoint("retention.found")
     return continue_run(run=run, batch=batch)
 
 
@@ -161,6 +162,16 @@ def claim_run(*, run_uuid: str) -> RetentionRun | None:
         .update(lease_until=jobs.lease_until())
     )
     return RetentionRun.objects.get(uuid=run_uuid) if claimed else None
+
+
+def run_busy_for(*, run_uuid: str) -> float:
+    """Seconds until the lease on an unfinished run ends, else 0."""
+    run = RetentionRun.objects.filter(
+        uuid=run_uuid, finished_at__isnull=True, lease_until__isnull=False
+    ).first()
+    if run is None:
+        return 0
+    return max((run.lease_until - timezone.now()).total_seconds(), 1)
 
 
 def continue_run(*, run: RetentionRun, batch: int = PURGE_BATCH) -> RetentionRun:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.actions import Action
 from audit.models import AccessEvent
 from patients.lifecycle import export as export_service
-from patients.lifecycle import housekeeping, retention
+from patients.lifecycle import housekeeping, jobs, retention
 from patients.lifecycle.models import ErasureRequest, PatientExport, RetentionRun
 from patients.tasks import build_patient_export, retention_purge
 from patients.tests.factories import make_patient, make_visit
@@ -80,6 +80,8 @@ def test_a_killed_retention_run_resumes_and_queues_each_record_once(owner, monke
         lambda task, *args: sent.append((task.name, args)) or True,
     )
     assert housekeeping.resume_pending()["retention_runs"] == 0
+    lease = settings.JOBS_LEASE_SECONDS
+    assert 0 < retention.run_busy_for(run_uuid=str(run.uuid)) <= lease
 
     with _after_the_lease():
         assert housekeeping.resume_pending()["retention_runs"] == 1
@@ -93,6 +95,7 @@ def test_a_killed_retention_run_resumes_and_queues_each_record_once(owner, monke
     assert entry["queued"] == 5 and len(set(entry["requests"])) == 5
     assert ErasureRequest.objects.count() == 5
     assert AccessEvent.objects.filter(action=Action.RETENTION_PURGED).count() == 1
+    assert retention.run_busy_for(run_uuid=str(run.uuid)) == 0
 
 
 def test_an_export_whose_runner_died_mid_write_is_rebuilt_and_its_blob_removed(
@@ -103,7 +106,7 @@ def test_an_export_whose_runner_died_mid_write_is_rebuilt_and_its_blob_removed(
     export = export_service.start_export(actor=clinician, patient=patient)
     # The dead runner: claimed, named its blob, wrote part of it, then died.
     assert PatientExport.objects.filter(pk=export.pk).update(
-        status="running", lease_until=timezone.now() + timedelta(seconds=60)
+        status="running", lease_until=jobs.lease_until()
     )
     partial = blobs.new_blob_name(patient)
     blobs.default_storage.save(partial, blobs.ContentFile(b"partial"))
@@ -111,7 +114,8 @@ def test_an_export_whose_runner_died_mid_write_is_rebuilt_and_its_blob_removed(
 
     # The lease still holds: not built, and the task is told when to look again.
     assert export_service.build_export(export_uuid=str(export.uuid)) == "running"
-    assert 0 < export_service.busy_for(export_uuid=str(export.uuid)) <= 60
+    lease = settings.JOBS_LEASE_SECONDS
+    assert 0 < export_service.busy_for(export_uuid=str(export.uuid)) <= lease
     with _after_the_lease():
         assert build_patient_export(str(export.uuid)) == "ready"
     assert export_service.busy_for(export_uuid=str(export.uuid)) == 0

@@ -299,3 +299,148 @@ def test_an_export_whose_worker_is_killed_mid_job_resumes_once(
         action=Action.EXPORT_READY, object_uuid=done.uuid
     )
     assert ready.count() == 1
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 2 MB tmpfs, so the kernel itself answers ENOSPC (mount needs root)."""
+    mountpoint = tmp_path / "tiny"
+    mountpoint.mkdir()
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mountpoint)],
+        check=True,
+    )
+    yield mountpoint
+    subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+
+
+def _fill(folder: Path, *, leave: int) -> None:
+    """Take all but about `leave` bytes of the file system's free space."""
+    free = shutil.disk_usage(folder).free
+    (folder / "filler").write_bytes(b"\0" * max(0, free - leave))
+
+
+def test_a_full_disk_stores_nothing_partial_and_says_which_file(
+    tiny_disk, client_for, clinician, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imaging.models import Photo
+    from imaging.tests.factories import allow_capture
+    from patients.tests.factories import make_patient, make_visit
+    from pixiodoc.testing import store_blobs_in
+
+    patient = make_patient(actor=clinician)
+    allow_capture(patient, clinician)
+    visit = make_visit(actor=clinician, patient=patient)
+    root = store_blobs_in(settings, tiny_disk / "blobs")
+    _fill(tiny_disk, leave=400 * 1024)
+    client = client_for(clinician)
+    assert client.get("/healthz").json()["storage"] == "full"
+
+    files = [f"photo-{n}.jpg" for n in range(3)]
+    response = client.post(
+        f"/photos/visits/{visit.uuid}/upload/",
+        {
+            "body_region": "hand",
+            "laterality": "left",
+            "photo": [
+                SimpleUploadedFile(name, _noise_jpeg(seed))
+                for seed, name in enumerate(files)
+            ],
+        },
+        headers={"Accept": "application/json"},
+    )
+    results = response.json()["results"]
+    refused = [r for r in results if not r["stored"]]
+    assert [r["name"] for r in results] == files  # every file has its verdict
+    assert refused, "the disk did not fill up"
+    for result in refused:
+        assert result["message"].startswith(result["name"])
+        assert "not stored" in result["message"]
+    named = {
+        name
+        for photo in Photo.objects.filter(patient=patient)
+        for name in (photo.thumb_blob, photo.display_blob, photo.original_blob)
+    }
+    on_disk = {
+        str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()
+    }
+    left = on_disk - named
+    _report_count("files left after a full disk", len(left))
+    assert left == set()
+
+
+def _noise_jpeg(seed: int) -> bytes:
+    """A photo that does not compress: its renditions need real space."""
+    import io
+    import random
+
+    from PIL import Image
+
+    pixels = random.Random(seed).randbytes(800 * 600 * 3)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (800, 600), pixels).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _report_count(what: str, count: int) -> None:
+    print(f"\nfault figure: {what}: {count}")
+
+
+def test_a_retention_run_whose_worker_is_killed_resumes_from_its_record(
+    transactional_db, owner, broker_is_private_redis, tmp_path
+):
+    from datetime import date
+
+    from patients.lifecycle.models import ErasureRequest, RetentionRun
+    from patients.tasks import retention_purge
+    from patients.tests.factories import make_patient, make_visit
+    from patients.tests.worker import start_worker, stop_worker, wait_for
+
+    due = []
+    for _ in range(3):
+        patient = make_patient(actor=owner)
+        make_visit(actor=owner, patient=patient, visit_on=date(2000, 1, 1))
+        due.append(str(patient.uuid))
+    faults = tmp_path / "faults"
+    faults.mkdir()
+    hold = faults / "retention.found.hold"
+    hold.touch()
+    env = {
+        "REDIS_URL": broker_is_private_redis,
+        "PIXIODOC_FAULT_DIR": str(faults),
+        "JOBS_LEASE_SECONDS": "6",
+    }
+    first = start_worker(env)
+    second = None
+    try:
+        retention_purge.delay()
+        wait_for((faults / "retention.found.reached").exists, what="the fault point")
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=20)
+        killed = time.monotonic()
+        # What it found is on record; nothing was queued yet.
+        run = RetentionRun.objects.get()
+        assert sorted(run.found[str(owner.practice.uuid)]) == sorted(due)
+        assert not ErasureRequest.objects.exists()
+
+        hold.unlink()
+        second = start_worker(env)
+        wait_for(
+            lambda: RetentionRun.objects.filter(finished_at__isnull=False).exists(),
+            what="the resumed retention run",
+        )
+        _report(
+            "retention run resumed after its worker was killed",
+            time.monotonic() - killed,
+        )
+    finally:
+        for worker in (first, second):
+            if worker is not None:
+                stop_worker(worker)
+    run.refresh_from_db()
+    assert run.report[str(owner.practice.uuid)]["queued"] == 3
+    assert sorted(
+        str(u) for u in ErasureRequest.objects.values_list("patient_uuid", flat=True)
+    ) == sorted(due)
