@@ -210,6 +210,8 @@ MEDIA_URL = "/media-not-served/"
 # /healthz says storage "full" below this much free space (filesystem storage).
 STORAGE_MIN_FREE_MB = env.int("STORAGE_MIN_FREE_MB", default=200)
 if STORAGE == "s3":
+    from botocore.config import Config as BotoConfig
+
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -222,6 +224,15 @@ if STORAGE == "s3":
             "signature_version": "s3v4",
             "file_overwrite": False,
             "default_acl": None,
+            # An S3 that does not answer fails a request in seconds (issue 20),
+            # not after botocore's 60 s timeouts times its retries.
+            "client_config": BotoConfig(
+                s3={"addressing_style": "path"},
+                signature_version="s3v4",
+                connect_timeout=3,
+                read_timeout=20,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
         },
     }
 else:
