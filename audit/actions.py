@@ -79,6 +79,7 @@ class Action(models.TextChoices):
     EXPORT_DOWNLOADED = "export_downloaded", "Patient export downloaded"
     AUDIT_VIEWED = "audit_viewed", "Audit log viewed"
     AUDIT_EXPORTED = "audit_exported", "Audit log exported"
+    AUDIT_VERIFY_REQUESTED = "audit_verify_requested", "Audit chain check requested"
     AUDIT_CHAIN_BROKEN = "audit_chain_broken", "Audit chain break detected"
     ALERT_RAISED = "alert_raised", "Alert raised"
     ERASURE_REQUESTED = "erasure_requested", "Erasure requested"

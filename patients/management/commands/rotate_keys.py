@@ -16,6 +16,7 @@ command until it prints "nothing left", then drop the old keys.
 from django.core.management.base import BaseCommand, CommandError
 
 from patients.key_rotation import IndexRotation, KekRotation
+from pixiodoc import keycheck
 from pixiodoc.field_keys import FieldKeyRotation
 
 
@@ -93,6 +94,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "nothing left: every PHI field is under the first FIELD_ENCRYPTION_KEY"
             )
+            keycheck.retire("field")
             return []
         for label, pk in sorted(rotation.unreadable):
             self.stderr.write(f"no configured field key opens {label} row {pk}")
@@ -118,6 +120,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "nothing left: every patient is indexed under the first BLIND_INDEX_KEY"
             )
+            keycheck.retire("index")
             return []
         return [
             _still_pending(

@@ -159,6 +159,8 @@ URLS: dict[str, Rule] = {
     "audit:member": may("view_audit", kwargs={"uuid": "member"}),
     "audit:export_csv": may("view_audit"),
     "audit:export_pdf": may("view_audit"),
+    "audit:verify": may("view_audit", post=True),
+    "audit:verification": may("view_audit", kwargs={"uuid": "chain_verification"}),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
     "sharing:photo": public(
@@ -331,6 +333,12 @@ def _patient_export(members):
     return export
 
 
+def _chain_verification(members):
+    from audit.verification import request_verification
+
+    return request_verification(actor=members["compliance"])
+
+
 def _photo(members):
     from imaging.tests.factories import make_photo
 
@@ -357,6 +365,7 @@ OBJECTS = {
     "completed_erasure": _completed_erasure,
     "patient_export": _patient_export,
     "photo": _photo,
+    "chain_verification": _chain_verification,
     "rendition": lambda members: "thumb",
 }
 
