@@ -397,6 +397,7 @@ def test_a_retention_run_whose_worker_is_killed_resumes_from_its_record(
     from patients.tasks import retention_purge
     from patients.tests.factories import make_patient, make_visit
     from patients.tests.worker import start_worker, stop_worker, wait_for
+    from pixiodoc import jobs
 
     due = []
     for _ in range(3):
@@ -415,7 +416,8 @@ def test_a_retention_run_whose_worker_is_killed_resumes_from_its_record(
     first = start_worker(env)
     second = None
     try:
-        retention_purge.delay()
+        # A connection of its own: .delay() would leave a pooled one to this Redis.
+        assert jobs.send(retention_purge)
         wait_for((faults / "retention.found.reached").exists, what="the fault point")
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=20)
