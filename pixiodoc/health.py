@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from pixiodoc.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
-HEALTHZ_SECONDS = 1.8
+HEALTHZ_SECONDS = 1.5
 PATH = "/healthz"
 
 

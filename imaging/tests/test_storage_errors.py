@@ -4,6 +4,7 @@ The full disk is a storage that writes part of the file and then fails as a full
 disk does (ENOSPC); the blob folder is the test's own.
 """
 
+import contextlib
 import errno
 import logging
 import os
@@ -18,6 +19,7 @@ from imaging.tests.factories import allow_capture
 from imaging.tests.test_views import upload
 from patients.tests.factories import make_patient, make_visit
 from pixiodoc import blobs
+from pixiodoc.testing import free_port, running_moto_server
 
 
 class FillingUpStorage(FileSystemStorage):
@@ -128,3 +130,51 @@ def test_the_log_names_an_s3_error_by_its_code():
     error = ClientError({"Error": {"Code": "SlowDown", "Message": "x"}}, "PutObject")
     assert blobs.storage_error(error) == "SlowDown"
     assert blobs.storage_error(OSError(errno.ENOSPC, "full")) == "ENOSPC"
+
+
+def _s3_storage(settings, *, endpoint: str, bucket: str) -> None:
+    from botocore.config import Config
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": endpoint,
+                "access_key": "testing",
+                "secret_key": "testing",
+                "region_name": "us-east-1",
+                "file_overwrite": False,
+                "default_acl": None,
+                "client_config": Config(
+                    s3={"addressing_style": "path"},
+                    signature_version="s3v4",
+                    connect_timeout=2,
+                    retries={"max_attempts": 1, "mode": "standard"},
+                ),
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize("fault", ["refused", "no-bucket"])
+def test_an_s3_that_refuses_the_write_answers_json_and_logs_why(
+    client_for, clinician, visit, settings, caplog, fault
+):
+    with contextlib.ExitStack() as stack:
+        if fault == "refused":
+            endpoint, expected = f"http://127.0.0.1:{free_port()}", "EndpointConnection"
+        else:
+            endpoint = stack.enter_context(running_moto_server())
+            expected = "NoSuchBucket"
+        _s3_storage(settings, endpoint=endpoint, bucket="pixiodoc-missing")
+        with caplog.at_level(logging.ERROR, logger="pixiodoc.blobs"):
+            response = upload(
+                client_for(clinician), visit, [("mole.jpg", images.jpeg())]
+            )
+    result = response.json()["results"][0]
+    assert response.status_code == 503
+    assert result["stored"] is False and result["message"].startswith("mole.jpg")
+    assert expected in caplog.text
+    assert not Photo.objects.exists()

@@ -146,6 +146,15 @@ def web(private_postgres, private_redis):
         yield url
 
 
+def _send_to(app, redis_url: str, monkeypatch) -> None:
+    """This process's job sending goes to `redis_url`, with the production
+    settings' Redis timeouts (those a REDIS_URL gives the transport)."""
+    monkeypatch.setitem(app.conf, "broker_url", redis_url)
+    monkeypatch.setitem(
+        app.conf, "broker_transport_options", dict(settings.REDIS_TIMEOUTS)
+    )
+
+
 def get(url: str, *, cookie: str = "") -> tuple[int, dict, bytes, float]:
     """Status, headers, body and seconds taken; a hang fails after HANG seconds."""
     request = urllib.request.Request(  # noqa: S310 - our own http:// server
@@ -213,12 +222,7 @@ def test_an_export_asked_while_redis_is_frozen_is_answered_queued(
     from patients.tests.factories import make_patient
     from pixiodoc.celery import app
 
-    monkeypatch.setitem(app.conf, "broker_url", private_redis[1])
-    monkeypatch.setitem(
-        app.conf,
-        "broker_transport_options",
-        {"socket_connect_timeout": 2, "socket_timeout": 2},
-    )
+    _send_to(app, private_redis[1], monkeypatch)
     patient = make_patient(actor=clinician)
     client = client_for(clinician)
     with frozen(private_redis[0]):
@@ -239,12 +243,7 @@ def broker_is_private_redis(private_redis, monkeypatch):
     """This process sends to the private Redis too (workers get it as REDIS_URL)."""
     from pixiodoc.celery import app
 
-    monkeypatch.setitem(app.conf, "broker_url", private_redis[1])
-    monkeypatch.setitem(
-        app.conf,
-        "broker_transport_options",
-        {"socket_connect_timeout": 2, "socket_timeout": 2},
-    )
+    _send_to(app, private_redis[1], monkeypatch)
     return private_redis[1]
 
 
