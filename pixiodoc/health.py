@@ -122,6 +122,7 @@ class HealthzMiddleware:
         celery_app.connection_for_write().transport  # noqa: B018
 
     def __call__(self, request):
-        if request.path == PATH:
+        # Only the probe's GET: anything else takes the usual way (CSRF, 405).
+        if request.path == PATH and request.method == "GET":
             return healthz(request)
         return self.get_response(request)

@@ -176,9 +176,10 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_CONNECTION_TIMEOUT = 2
-    # A message a dead worker held comes back after this; the resume sweep
+    # A message a dead worker held comes back only after the visibility timeout
+    # (an hour, longer than any retry countdown); the resender
     # (pixiodoc.resend_waiting_jobs) is what brings a job back within a minute.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {**REDIS_TIMEOUTS, "visibility_timeout": 900}
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(REDIS_TIMEOUTS)
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
     CELERY_REDIS_SOCKET_TIMEOUT = 2
 else:
