@@ -16,6 +16,7 @@ class Action(models.TextChoices):
     TWO_FACTOR_FAILED = "2fa_failed", "Second factor failed"
     TWO_FACTOR_ENROLLED = "2fa_enrolled", "Second factor enrolled"
     TWO_FACTOR_RESET = "2fa_reset", "Second factor reset by an owner"
+    TWO_FACTOR_REMOVED = "2fa_removed", "Second factor removed by its member"
     BACKUP_CODE_USED = "backup_code_used", "Backup code used"
     PASSWORD_CHANGED = "password_changed", "Password changed"
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"

@@ -102,7 +102,8 @@ def patient_events(request, uuid):
         request,
         title="Who accessed this patient",
         preset={"patient": str(uuid)},
-        subject=f"Patient {label.get((PATIENT_TYPE, uuid), 'no longer held')}",
+        subject="Patient with record number "
+        + label.get((PATIENT_TYPE, uuid), "(no longer held)"),
     )
 
 
@@ -181,7 +182,7 @@ def export_pdf(request):
     pdf = exports.pdf_report(
         events=events,
         practice=request.member.practice,
-        filters=form.described(),
+        filters=form.shown(),
         totals=counts,
         status=chain_status(practice=request.member.practice),
         member=request.member,

@@ -102,15 +102,13 @@ def add_photo(
     try:
         processed = pipeline.process(data, oversize=oversize)
     except PhotoRefused as refused:
-        record_event(
-            action=Action.PHOTO_REFUSED,
+        record_photo_refused(
             actor=actor,
-            request=request,
             target=visit or patient,
             patient=patient,
-            outcome=Outcome.DENIED,
             reason=refused.reason,
-            details={"source": str(source)},
+            source=source,
+            request=request,
         )
         raise
     photo = Photo(
@@ -130,6 +128,7 @@ def add_photo(
         uploaded_by=actor,
         upload_key=upload_key,
     )
+    photo.processing_notes = tuple(processed.notes)
     stored: list[str] = []
     try:
         for rendition in RENDITIONS:
@@ -176,6 +175,22 @@ def _stored_under(actor: Member, patient, upload_key: str) -> Photo | None:
             deleted_at__isnull=True,
         )
         .first()
+    )
+
+
+def record_photo_refused(
+    *, actor: Member, target, patient, reason: str, source: str, request=None
+) -> None:
+    """Audit one file that was not stored, by a PHI-free reason code."""
+    record_event(
+        action=Action.PHOTO_REFUSED,
+        actor=actor,
+        request=request,
+        target=target,
+        patient=patient,
+        outcome=Outcome.DENIED,
+        reason=reason,
+        details={"source": str(source)},
     )
 
 

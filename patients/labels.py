@@ -10,7 +10,7 @@ def patient_labels(practice, uuids) -> dict:
     rows = Patient.objects.filter(practice=practice, uuid__in=uuids).only(
         "uuid", "record_number"
     )
-    return {p.uuid: f"record {p.record_number}" for p in rows}
+    return {p.uuid: p.record_number for p in rows}
 
 
 def visit_labels(practice, uuids) -> dict:

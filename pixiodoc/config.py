@@ -4,6 +4,7 @@ Kept apart from settings.py so they can be tested without reloading settings.
 """
 
 import base64
+import contextlib
 import json
 import os
 import secrets
@@ -43,6 +44,15 @@ def local_secrets(path: Path) -> dict[str, str]:
         with os.fdopen(fd, "w") as handle:
             json.dump(fresh_secrets(), handle, indent=2)
     return json.loads(path.read_text())
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` empty with mode 0600 unless it exists (SQLite fills an empty
+    file and gives its journals the same mode): the embedded database holds PHI."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def parse_key_encryption_keys(value: str) -> dict[int, bytes]:
