@@ -1,6 +1,7 @@
 """Capture and upload, serving renditions, viewer, comparison, annotation, deletion."""
 
 import json
+import re
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
@@ -33,6 +34,7 @@ from imaging.services import (
     save_annotation,
 )
 from patients.selectors import patients_for, visits_for
+from pixiodoc import blobs
 from pixiodoc.accounts.decorators import member_may
 from pixiodoc.jsonbody import JsonBodyError, parse_json_body
 
@@ -40,6 +42,9 @@ from pixiodoc.jsonbody import JsonBodyError, parse_json_body
 # escaped as \uXXXX at worst, stay under 256 KB (imaging.services.MAX_SHAPES).
 ANNOTATION_MAX_DEPTH = 3
 ANNOTATION_MAX_BYTES = 256 * 1024
+
+# static/js/capture.js sends 32 random hex digits per file it uploads.
+UPLOAD_KEY = re.compile(r"[0-9a-f]{32}")
 
 
 @require_GET
@@ -131,8 +136,9 @@ def upload(request, uuid):
         if request.POST.get("source") == "camera"
         else Photo.Source.UPLOAD
     )
+    upload_key = _upload_key(request)
     results = []
-    for upload_file in files:
+    for index, upload_file in enumerate(files):
         name = upload_file.name or "photo"
         try:
             photo = add_photo(
@@ -146,10 +152,22 @@ def upload(request, uuid):
                 note=form.cleaned_data["note"],
                 source=source,
                 place_by_capture_date=form.cleaned_data["place_by_capture_date"],
+                upload_key=f"{upload_key}:{index}" if upload_key else "",
                 request=request,
             )
         except PhotoRefused as refused:
             results.append({"name": name, "stored": False, "message": str(refused)})
+        except blobs.BlobWriteError:
+            # Logged with the storage error by pixiodoc.blobs; the others carry on.
+            results.append(
+                {
+                    "name": name,
+                    "stored": False,
+                    "message": f"{name} was not stored (the photo store did not "
+                    "accept it); nothing of it was kept. Try again.",
+                    "retry": True,
+                }
+            )
         except ImagingError as error:
             # A rule for the whole upload (consent, role): the same for every file.
             results.append({"name": name, "stored": False, "message": str(error)})
@@ -165,7 +183,12 @@ def upload(request, uuid):
                     "viewer": photo.get_absolute_url(),
                 }
             )
-    status = 200 if any(r["stored"] for r in results) else 422
+    if any(r["stored"] for r in results):
+        status = 200
+    elif any(r.get("retry") for r in results):
+        status = 503  # storage trouble: the same upload may succeed later
+    else:
+        status = 422
     if wants_json:
         return JsonResponse({"results": results}, status=status)
     return render(
@@ -174,6 +197,12 @@ def upload(request, uuid):
         {"visit": visit, "patient": visit.patient, "results": results},
         status=status,
     )
+
+
+def _upload_key(request) -> str:
+    """The page's idempotency key (header or field); anything malformed is ignored."""
+    key = request.headers.get("X-Upload-Key") or request.POST.get("upload_key", "")
+    return key if UPLOAD_KEY.fullmatch(key) else ""
 
 
 def _photo_for(request, uuid):

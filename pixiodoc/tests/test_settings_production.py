@@ -316,8 +316,10 @@ def test_database_outage_gives_a_plain_page_and_healthz_503(production_gunicorn)
     status, headers, body = get(
         port, "/patients/", Cookie="__Host-sessionid=" + "a" * 32, **https
     )
-    assert status == 500, headers
-    assert "Something went wrong" in body
+    # An outage, not a bug (issue 20): a plain 503 that says nothing was lost.
+    assert status == 503, headers
+    assert headers["Retry-After"] == "30"
+    assert "Temporarily unavailable" in body and "Nothing was lost" in body
     assert "Traceback" not in body and "OperationalError" not in body
     assert "5432" not in body and "127.0.0.1" not in body
     assert headers["Content-Type"].startswith("text/html")
