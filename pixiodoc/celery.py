@@ -54,11 +54,6 @@ app.conf.beat_schedule = {
         "task": "audit.tasks.scan_audit_alerts",
         "schedule": crontab(minute="*/10"),
     },
-    # Audit: "Verify chain now" runs still waiting after a minute are sent again.
-    "audit-resend-chain-verifications": {
-        "task": "audit.tasks.resend_chain_verifications",
-        "schedule": 60.0,
-    },
     # Audit retention: events past AUDIT_RETENTION_DAYS go, leaving a signed checkpoint.
     "audit-retention": {
         "task": "audit.tasks.purge_audit_retention",
