@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "consent",
     "imaging",
     "sharing",
+    "interop",
 ]
 
 MIDDLEWARE = [
