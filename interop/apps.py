@@ -6,6 +6,13 @@ class InteropConfig(AppConfig):
     verbose_name = "Interoperability"
 
     def ready(self):
+        # The patient export ZIP carries the FHIR Bundle (GDPR Art. 20 in a
+        # standard format) without `patients` naming us.
+        from interop.exports import fhir_section
+        from patients.exports import register_section
+
+        register_section("fhir", fhir_section, order=40)
+
         # S29: destinations hold credentials (never logged), pushes are records
         # of disclosures; both change-logged.
         from audit.changelog import register_phi_model
