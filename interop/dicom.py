@@ -148,6 +148,9 @@ def photo_dataset(*, photo, original: bytes, root: str) -> Dataset:
     ds.PixelRepresentation = 0
     ds.PixelData = encapsulate([original])
     ds["PixelData"].VR = "OB"
+    # Encapsulated: undefined length, also when pynetdicom encodes it for C-STORE
+    # (it writes with explicit VR little endian and would give it a length).
+    ds["PixelData"].is_undefined_length = True
     return ds
 
 

@@ -4,3 +4,7 @@ class InteropError(Exception):
 
 class PacsUnavailable(InteropError):
     """The destination could not be reached or did not answer: try again later."""
+
+
+class PushDenied(InteropError):
+    """The photo may not be sent now (consent withdrawn, photo deleted, erasure)."""
