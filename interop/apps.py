@@ -13,6 +13,11 @@ class InteropConfig(AppConfig):
 
         register_section("fhir", fhir_section, order=40)
 
+        # Downloads and "Send to PACS" on the timeline, for the patient and each visit.
+        from interop.timeline import register_sections
+
+        register_sections()
+
         # S29: destinations hold credentials (never logged), pushes are records
         # of disclosures; both change-logged.
         from audit.changelog import register_phi_model
