@@ -96,6 +96,9 @@ def deliver(*, push_uuid: str, final_attempt: bool = True) -> PacsPush:
     photo, patient = push.photo, push.photo.patient
     PacsPush.objects.filter(pk=push.pk).update(attempts=F("attempts") + 1)
     push.attempts += 1
+    # Derived again, not read from the row: the same photo always gets the same UID.
+    root = dicom.uid_root_for(patient.practice)
+    push.sop_instance_uid = dicom.instance_uid(photo=photo, root=root)
     try:
         # Asked at send time: a withdrawal or an erasure request counts at once.
         if photo.deleted_at is not None or patient.is_blocked:
@@ -105,7 +108,9 @@ def deliver(*, push_uuid: str, final_attempt: bool = True) -> PacsPush:
                 "The patient's treatment consent no longer holds; not sent."
             )
         dataset = dicom.photo_dataset(
-            photo=photo, original=_original(photo), root=_root(push)
+            photo=photo,
+            original=_original(photo),
+            root=root,
         )
         senders.send(destination=push.destination, dataset=dataset)
     except PacsUnavailable as error:
@@ -122,10 +127,6 @@ def deliver(*, push_uuid: str, final_attempt: bool = True) -> PacsPush:
     else:
         _record(push, Status.SENT, "", "", Outcome.OK)
     return push
-
-
-def _root(push) -> str:
-    return dicom.uid_root_for(push.photo.patient.practice)
 
 
 def _original(photo) -> bytes:
@@ -147,7 +148,6 @@ def _original(photo) -> bytes:
 def _record(push: PacsPush, status: str, reason: str, code: str, outcome: str) -> None:
     push.status, push.reason = status, reason[:200]
     push.sent_at = timezone.now() if status == Status.SENT else None
-    push.sop_instance_uid = dicom.instance_uid(photo=push.photo, root=_root(push))
     push.save(
         update_fields=["status", "reason", "sent_at", "sop_instance_uid", "updated_at"]
     )
