@@ -22,8 +22,13 @@ PLUGIN = Path("/usr/share/orthanc/plugins/libOrthancDicomWeb.so")
 AET = "ORTHANC"
 
 
+def orthanc_binary() -> str | None:
+    # Debian installs it in /usr/sbin, which a non-root PATH may not hold.
+    return shutil.which("Orthanc") or shutil.which("Orthanc", path="/usr/sbin")
+
+
 def orthanc_missing() -> str:
-    if shutil.which("Orthanc") is None:
+    if orthanc_binary() is None:
         return "Orthanc missing: apt-get install orthanc orthanc-dicomweb"
     if not PLUGIN.exists():
         return "Orthanc's DICOMweb plugin missing: apt-get install orthanc-dicomweb"
@@ -82,7 +87,7 @@ def running_orthanc(folder: Path):
     path.write_text(json.dumps(config))
     log = (folder / "orthanc.log").open("wb")
     with running_server(
-        ["Orthanc", str(path)],
+        [orthanc_binary(), str(path)],
         http_port,
         what="Orthanc",
         stdout=log,
