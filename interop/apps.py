@@ -18,6 +18,10 @@ class InteropConfig(AppConfig):
 
         register_sections()
 
+        from interop import labels
+
+        labels.register()  # the audit pages name PACS destinations
+
         # S29: destinations hold credentials (never logged), pushes are records
         # of disclosures; both change-logged.
         from audit.changelog import register_phi_model

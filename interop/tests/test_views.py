@@ -180,3 +180,13 @@ def test_the_admin_never_shows_a_stored_secret(owner, client_for):
     )
     assert page.status_code == 200
     assert "token-that-must-not-show" not in page.content.decode()
+
+
+def test_the_audit_pages_name_a_destination(owner):
+    from audit.lookups import labels_for
+
+    destination = add_destination(actor=owner, name="main-pacs", url="http://h.example")
+    labels = labels_for(owner.practice, {"interop.pacsdestination": {destination.uuid}})
+    assert labels == {
+        ("interop.pacsdestination", destination.uuid): "the PACS destination main-pacs"
+    }
