@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
-from consent.checks import FIX, TREATMENT, has_consent
+from consent.checks import TREATMENT, has_consent
 from interop import dicom, senders
 from interop.exceptions import InteropError, PacsUnavailable, PushDenied
 from interop.exports import photos_to_export
@@ -26,6 +26,10 @@ from pixiodoc import blobs, crypto
 
 logger = logging.getLogger(__name__)
 Status = PacsPush.Status
+NO_CONSENT = (
+    "This patient has not given consent to treatment photographs, so no photo is "
+    "sent to a PACS. Record consent from the patient's page (Record consent) first."
+)
 
 
 def push_photos(
@@ -40,9 +44,7 @@ def push_photos(
     ):
         raise InteropError("This destination or patient belongs to another practice.")
     if not has_consent(patient, TREATMENT):
-        raise InteropError(
-            FIX[TREATMENT].replace("no photo can be added", "no photo is sent")
-        )
+        raise InteropError(NO_CONSENT)
     photos = photos_to_export(member=actor, patient=patient, visit=visit)
     if not photos:
         raise InteropError("There are no photos to send.")
@@ -82,16 +84,21 @@ def push_photos(
     return pushes
 
 
-def deliver(*, push_uuid: str, final_attempt: bool = True) -> PacsPush:
-    """Send one pending photo. Safe to run twice: a sent push is left alone.
+def deliver(*, push_uuid: str, final_attempt: bool = True) -> PacsPush | None:
+    """Send one pending photo. Safe to run twice: a sent push is left alone, and
+    one whose destination or photo is gone since it was queued is None.
 
     A PACS that cannot be reached raises PacsUnavailable (the row stays pending
     with the reason) unless this is the final attempt, which marks it failed.
     """
-    push = PacsPush.objects.select_related(
-        "destination__practice", "photo__patient__practice", "photo__visit"
-    ).get(uuid=push_uuid)
-    if push.status == Status.SENT:
+    push = (
+        PacsPush.objects.select_related(
+            "destination__practice", "photo__patient__practice", "photo__visit"
+        )
+        .filter(uuid=push_uuid)
+        .first()
+    )
+    if push is None or push.status == Status.SENT:
         return push
     photo, patient = push.photo, push.photo.patient
     PacsPush.objects.filter(pk=push.pk).update(attempts=F("attempts") + 1)

@@ -22,7 +22,8 @@ def deliver_push(self, push_uuid: str) -> str:
 
     final = self.request.retries >= MAX_RETRIES
     try:
-        return deliver(push_uuid=push_uuid, final_attempt=final).status
+        push = deliver(push_uuid=push_uuid, final_attempt=final)
+        return push.status if push else "gone"
     except PacsUnavailable as error:
         # The row stays pending with the reason; the PACS is asked again later.
         raise self.retry(

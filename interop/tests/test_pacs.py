@@ -375,3 +375,15 @@ def test_pacs_push_exits_2_on_bad_arguments(owner, args):
             "pacs_push", "--practice", "test", "--patient", patient.record_number, *args
         )
     assert raised.value.returncode == 2
+
+
+def test_a_push_whose_destination_was_removed_is_dropped(owner):
+    from interop.destinations import remove_destination
+
+    patient, _ = make_record(actor=owner)
+    destination = add_destination(actor=owner, name="web", url="http://127.0.0.1:9/")
+    (push, *_) = push_photos(
+        actor=owner, destination=destination, patient=patient, enqueue=False
+    )
+    remove_destination(actor=owner, destination=destination)
+    assert deliver_push.apply(args=[str(push.uuid)]).get() == "gone"

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -190,3 +191,24 @@ def test_the_audit_pages_name_a_destination(owner):
     assert labels == {
         ("interop.pacsdestination", destination.uuid): "the PACS destination main-pacs"
     }
+
+
+def test_the_timeline_queries_do_not_grow_with_visits(
+    owner, clinician, client_for, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from patients.tests.factories import make_visit
+
+    patient, _ = make_record(actor=clinician)
+    add_destination(actor=owner, name="pacs", url="http://h.example")
+    client = client_for(clinician)
+    with CaptureQueriesContext(connection) as few:
+        client.get(patient.get_absolute_url())
+    for day in range(1, 6):
+        make_visit(actor=clinician, patient=patient, visit_on=date(2025, 3, day))
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(patient.get_absolute_url()).content.decode()
+    assert page.count("Send visit to PACS") == 7
+    assert len(more) == len(few)
