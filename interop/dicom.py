@@ -8,11 +8,11 @@ UIDs are derived from row ids under the practice's root (interop.uids).
 """
 
 import io
-import warnings
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from pydicom.config import disable_value_validation
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.encaps import encapsulate
 from pydicom.filebase import DicomFileLike
@@ -171,21 +171,25 @@ def file_set(datasets) -> list[tuple[str, bytes]]:
     (plaintext PHI on disk, DESIGN.md §4), so the records are attached here
     with the path we choose and nothing is written but the bytes returned.
     """
+    datasets = list(datasets)
     index = FileSet()
     index.ID = "PIXIODOC"
     studies: dict[str, int] = {}
     series: dict[str, int] = {}
-    files = []
-    for number, ds in enumerate(datasets, start=1):
-        study = studies.setdefault(ds.StudyInstanceUID, len(studies) + 1)
-        serie = series.setdefault(ds.SeriesInstanceUID, len(series) + 1)
-        parts = [f"ST{study:06d}", f"SE{serie:06d}", f"IM{number:06d}.dcm"]
-        _attach(index, ds, parts)
-        files.append(("/".join(parts), encode(ds)))
+    paths = []
     buffer = io.BytesIO()
-    index._write_dicomdir(DicomFileLike(buffer))
-    files.append(("DICOMDIR", buffer.getvalue()))
-    return files
+    # CS allows no "." or lower case in a File ID: the `.dcm` the export promises
+    # is a known departure that viewers accept (pydicom reads it with a warning).
+    with disable_value_validation():
+        for number, ds in enumerate(datasets, start=1):
+            study = studies.setdefault(ds.StudyInstanceUID, len(studies) + 1)
+            serie = series.setdefault(ds.SeriesInstanceUID, len(series) + 1)
+            parts = [f"ST{study:06d}", f"SE{serie:06d}", f"IM{number:06d}.dcm"]
+            _attach(index, ds, parts)
+            paths.append("/".join(parts))
+        index._write_dicomdir(DicomFileLike(buffer))
+    files = [(path, encode(ds)) for path, ds in zip(paths, datasets, strict=True)]
+    return [*files, ("DICOMDIR", buffer.getvalue())]
 
 
 def _attach(index: FileSet, ds: Dataset, parts: list[str]) -> None:
@@ -196,11 +200,7 @@ def _attach(index: FileSet, ds: Dataset, parts: list[str]) -> None:
         node = RecordNode(record)
         node.parent = parent
         parent = node
-    with warnings.catch_warnings():
-        # CS allows no "." or lower case: the `.dcm` the export promises is a
-        # known departure that viewers accept (pydicom reads it, with a warning).
-        warnings.simplefilter("ignore", UserWarning)
-        node._record.ReferencedFileID = parts
+    node._record.ReferencedFileID = parts
     node.instance = FileInstance(node)
     index._tree.add(node)
     index._instances.append(node.instance)
