@@ -30,11 +30,13 @@ def patient_context(member, patient, visits, *, query) -> dict:
     states: dict[str, dict] = {}
     for row in counts:
         states.setdefault(row["destination__name"], {})[row["status"]] = row["n"]
+    # Why photos wait (a PACS that is down, retried) or were not sent.
     reasons = sorted(
         set(
             pushes_for(member=member, patient=patient)
-            .filter(status=PacsPush.Status.FAILED)
-            .values_list("reason", flat=True)
+            .exclude(status=PacsPush.Status.SENT)
+            .exclude(reason="")
+            .values_list("status", "reason")
         )
     )
     return {

@@ -141,10 +141,19 @@ def test_the_timeline_offers_sending_and_shows_where_photos_stand(
         reason="The PACS could not be reached. Send again once it is back.",
         requested_at=hand.created_at,
     )
+    other = photos_of(patient)[1]
+    PacsPush.objects.create(
+        destination=destination,
+        photo=other,
+        status="pending",
+        reason="The PACS could not be reached. It will be tried again.",
+        requested_at=other.created_at,
+    )
     page = client_for(clinician).get(patient.get_absolute_url()).content.decode()
     assert "Send to PACS" in page
-    assert "main-pacs: 0 sent, 1 failed" in page
-    assert "Not sent: The PACS could not be reached." in page
+    assert "main-pacs: 0 sent, 1 waiting, 1 failed" in page
+    assert "Not sent: The PACS could not be reached. Send again" in page
+    assert "Waiting: The PACS could not be reached. It will be tried again." in page
     assert "Download record as FHIR" in page
     page = client_for(assistant).get(patient.get_absolute_url()).content.decode()
     assert "Send to PACS" not in page
