@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.actions import Action, Outcome
-from audit.services import record_event
+from audit.services import record_event, record_view
 from consent.checks import (
     active_override,
     has_consent,
@@ -262,7 +262,13 @@ def read_rendition(
 
 
 def record_photos_shown(
-    *, actor: Member, patient, photos, page: str, request=None
+    *,
+    actor: Member,
+    patient,
+    photos,
+    page: str,
+    request=None,
+    rendition: str = "thumb",
 ) -> None:
     """One event for a page that shows many thumbnails (timeline, gallery)."""
     record_event(
@@ -273,10 +279,32 @@ def record_photos_shown(
         patient=patient,
         details={
             "page": page,
-            "rendition": "thumb",
+            "rendition": rendition,
             "photos": [str(p.uuid) for p in photos],
         },
     )
+
+
+# What a page about one photo shows besides the image (S40): kinds, never values.
+PHOTO_PAGE_SHOWS = ("name", "visit_date", "body_region", "tags", "note")
+
+
+def record_photo_page(*, actor: Member, photo: Photo, page: str, request=None):
+    """One event for a page about one photo (viewer, deletion): what it showed."""
+    shown = [*PHOTO_PAGE_SHOWS, *(["annotation"] if _has_marks(photo) else [])]
+    record_view(
+        action=Action.PHOTO_VIEWED,
+        actor=actor,
+        request=request,
+        page=page,
+        shown=shown,
+        target=photo,
+        patient=photo.patient,
+    )
+
+
+def _has_marks(photo: Photo) -> bool:
+    return Annotation.objects.filter(photo=photo).exclude(shapes="[]").exists()
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 
 from pixiodoc.config import (
+    ENVIRONMENTS,
     local_secrets,
     parse_key_encryption_keys,
     private_file,
@@ -22,12 +23,13 @@ from pixiodoc.config import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-PRODUCTION = env("DJANGO_ENV", default="local") == "production"
+DJANGO_ENV = env("DJANGO_ENV", default="local")
+PRODUCTION = DJANGO_ENV == "production"
 TESTING = "pytest" in sys.modules
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
-if PRODUCTION:
+if PRODUCTION or DJANGO_ENV not in ENVIRONMENTS:
     _problems = unsafe_settings(
         {"DEBUG": env.bool("DEBUG", default=False)}, env.ENVIRON
     )
@@ -275,7 +277,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Proxies in front (nginx: 1). pixiodoc.net.client_ip takes the client's address
+# from X-Forwarded-For behind exactly this many; axes counts by it too, not by
+# the proxy's address (S43).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "pixiodoc.net.client_ip"
 
 OTP_TOTP_ISSUER = "PixioDoc"
 OTP_TOTP_THROTTLE_FACTOR = 1
