@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "consent",
     "imaging",
     "sharing",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -413,5 +414,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # weasyprint logs seven progress steps at INFO for every PDF it renders.
         "weasyprint.progress": {"level": "WARNING"},
+        # PACS clients: their DEBUG/INFO lines dump request headers (credentials)
+        # and DICOM traffic; warnings and errors name UIDs only.
+        "pynetdicom": {"level": "WARNING"},
+        "dicomweb_client": {"level": "WARNING"},
     },
 }

@@ -196,6 +196,16 @@ URLS: dict[str, Rule] = {
     ),
     "imaging:gallery": may("view_patients", kwargs={"uuid": "patient"}),
     "imaging:compare": may("view_patients", kwargs={"uuid": "patient"}),
+    # interop
+    "interop:dicom_patient": may(
+        "view_patients", post=True, kwargs={"uuid": "photo_patient"}
+    ),
+    "interop:dicom_visit": may(
+        "view_patients", post=True, kwargs={"uuid": "photo_visit"}
+    ),
+    "interop:fhir_patient": may("view_patients", post=True, kwargs={"uuid": "patient"}),
+    "interop:push_patient": may("send_to_pacs", post=True, kwargs={"uuid": "patient"}),
+    "interop:push_visit": may("send_to_pacs", post=True, kwargs={"uuid": "visit"}),
 }
 
 # Every URL of the Django admin (names starting "admin:") follows `ADMIN_RULE`.
@@ -354,6 +364,14 @@ def _photo(members):
     return make_photo(actor=members["clinician"])
 
 
+def _photo_patient(members):
+    return _photo(members).patient
+
+
+def _photo_visit(members):
+    return _photo(members).visit
+
+
 # Object kind -> maker(members of one practice by role) -> an object with the URL's
 # argument as attribute (`uuid` unless the kwarg is named otherwise).
 OBJECTS = {
@@ -374,6 +392,8 @@ OBJECTS = {
     "completed_erasure": _completed_erasure,
     "patient_export": _patient_export,
     "photo": _photo,
+    "photo_patient": _photo_patient,
+    "photo_visit": _photo_visit,
     "chain_verification": _chain_verification,
     "rendition": lambda members: "thumb",
 }
