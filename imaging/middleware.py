@@ -27,26 +27,23 @@ stack, which answers it as if there were no token (sign-in, 404, placeholder)
 or serves it with an audit event of its own.
 """
 
-import functools
-import uuid
 from importlib import import_module
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.core.exceptions import MiddlewareNotUsed
-from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from consent import kiosk
 from imaging import covering
+from imaging.paths import rendition_path
 from imaging.responses import image_response
 from imaging.selectors import covered_thumbnail
 from pixiodoc import blobs, crypto
 from pixiodoc.accounts import sessions
 
 COVERED_RENDITION = "thumb"
-_PLACEHOLDER = uuid.UUID(int=0)
 # Engines whose sessions live in the django_session table the selector joins.
 DATABASE_SESSION_ENGINES = (
     "django.contrib.sessions.backends.db",
@@ -77,7 +74,8 @@ class CoveredThumbnailMiddleware:
         if cover is None or cover[2] != COVERED_RENDITION:
             return None
         photo_uuid = cover[1]
-        if request.path_info != _thumbnail_path(photo_uuid):
+        # Compared, not resolved: no URL resolving per request.
+        if request.path_info != rendition_path(photo_uuid, COVERED_RENDITION):
             return None  # a token for another photo covers nothing
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if not session_key:
@@ -108,19 +106,6 @@ class CoveredThumbnailMiddleware:
         return image_response(
             body, "image/jpeg", f"{photo.uuid}-{COVERED_RENDITION}.jpg"
         )
-
-
-@functools.cache
-def _thumbnail_path_template() -> str:
-    return reverse(
-        "imaging:rendition",
-        kwargs={"uuid": _PLACEHOLDER, "rendition": COVERED_RENDITION},
-    )
-
-
-def _thumbnail_path(photo_uuid: str) -> str:
-    """The thumbnail URL of the photo a token names (no URL resolving per request)."""
-    return _thumbnail_path_template().replace(str(_PLACEHOLDER), photo_uuid)
 
 
 def _session_open(session) -> bool:
