@@ -25,6 +25,10 @@ Anything else, including a token for another member, photo or rendition, an
 expired or tampered one, and an integrity failure, falls through to the full
 stack, which answers it as if there were no token (sign-in, 404, placeholder)
 or serves it with an audit event of its own.
+
+What is served may be kept by the viewer's own browser for a few minutes
+(`private`, never a shared cache) and revalidated with its ETag: a 304 comes
+only after every check above (docs/imaging.md, "Caching a covered thumbnail").
 """
 
 import hashlib
