@@ -71,6 +71,10 @@ class Photo(models.Model):
     # Set by the jobs once every blob of a deleted photo is gone.
     purged_at = models.DateTimeField(null=True, blank=True)
 
+    # Not stored: what cleaning left out or ignored on this upload (pictures
+    # beside the primary one, an implausible capture date), for its verdict.
+    processing_notes: tuple[str, ...] = ()
+
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
@@ -118,6 +122,16 @@ class Photo(models.Model):
     @property
     def region_label(self) -> str:
         return regions.label(self.body_region)
+
+    @property
+    def side_label(self) -> str:
+        """The side in words, never blank: an unstated side is a wrong-site risk."""
+        return regions.side_label(self.laterality)
+
+    @property
+    def site_label(self) -> str:
+        """Region and side together, as every caption shows them ("Knee, left")."""
+        return f"{self.region_label}, {self.side_label}"
 
     @property
     def tag_list(self) -> list[str]:

@@ -10,6 +10,7 @@ with none is hidden.
 
 from django.http import QueryDict
 
+from consent.checks import capture_allowed
 from imaging import regions
 from imaging.forms import FilterForm
 from imaging.models import Photo
@@ -45,7 +46,14 @@ def patient_context(member, patient, visits, *, query) -> dict:
         "region_label": regions.label(region) if region else "",
         "tag": tag,
         "may_edit": member.may("edit_patients"),
+        # Consent before work: the camera is offered only where it may be used.
+        "capture_allowed": member.may("edit_patients") and capture_allowed(patient),
     }
+
+
+def new_photos(query) -> set[str]:
+    """The photos the camera page just stored (`?new=uuid,uuid`): marked on the strip."""
+    return set(query.get("new", "").split(",")) - {""} if query else set()
 
 
 def visit_context(member, patient, visits, *, query) -> dict:
@@ -58,7 +66,9 @@ def visit_context(member, patient, visits, *, query) -> dict:
     )
     rows = rows.only(*LISTED_FIELDS, *(["tags"] if tag else []))
     by_visit: dict[int, list] = {}
+    new = new_photos(query)
     for photo in filter_photos(rows, region=region, tag=tag):
+        photo.is_new = str(photo.uuid) in new
         by_visit.setdefault(photo.visit_id, []).append(photo)
     shown, folded = first_screen(visits, by_visit, expanded=expanded)
     if not tag:
@@ -68,6 +78,7 @@ def visit_context(member, patient, visits, *, query) -> dict:
             actor=member, patient=patient, photos=shown, page="timeline"
         )
     may_edit = member.may("edit_patients")
+    may_capture = may_edit and capture_allowed(patient)
     filtered = bool(region or tag)
     return {
         visit.pk: {
@@ -85,6 +96,7 @@ def visit_context(member, patient, visits, *, query) -> dict:
             "show_url": _show_url(query, visit) if visit.pk in folded else "",
             "no_match": filtered and visit.pk not in by_visit,
             "may_edit": may_edit,
+            "may_capture": may_capture,
         }
         for visit in visits
     }

@@ -73,6 +73,7 @@ def _save_with_index(patient: Patient) -> None:
         patient.record_number
     )
     patient.full_clean(exclude=["practice", "created_by"])
+    _refuse_record_number_under_an_old_index_key(patient)
     try:
         with transaction.atomic():
             patient.save()
@@ -81,6 +82,23 @@ def _save_with_index(patient: Patient) -> None:
             "Another patient of this practice already has this record number."
         ) from None
     reindex(patient)
+
+
+def _refuse_record_number_under_an_old_index_key(patient: Patient) -> None:
+    # The unique constraint sees only the current key's digest; while the index
+    # key rotates, a record number indexed under an old key is checked here.
+    if not blind_index.old_keys():
+        return
+    taken = Patient.objects.filter(
+        practice_id=patient.practice_id,
+        record_number_digest__in=blind_index.record_number_lookup(
+            patient.record_number
+        ),
+    ).exclude(pk=patient.pk)
+    if taken.exists():
+        raise PatientError(
+            "Another patient of this practice already has this record number."
+        )
 
 
 def index_digests(patient: Patient) -> set[str]:
@@ -158,14 +176,19 @@ def update_visit(*, actor: Member, visit: Visit, request=None, **fields) -> Visi
 
 
 def visit_on_or_create(
-    *, actor: Member, patient: Patient, visit_on: date, request=None
+    *,
+    actor: Member,
+    patient: Patient,
+    visit_on: date,
+    request=None,
+    reason: str = "Imported photos",
 ) -> Visit:
-    """The patient's visit on that date, made when there is none (photo import)."""
+    """The patient's visit on that date, made when there is none (photo import, capture)."""
     existing = patient.visits.filter(visit_on=visit_on).order_by("created_at").first()
     return existing or create_visit(
         actor=actor,
         patient=patient,
         visit_on=visit_on,
         request=request,
-        reason="Imported photos",
+        reason=reason,
     )
