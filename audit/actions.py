@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     TIMELINE_VIEWED = "timeline_viewed", "Timeline viewed"
     VISIT_CREATED = "visit_created", "Visit created"
     VISIT_UPDATED = "visit_updated", "Visit updated"
+    VISIT_VIEWED = "visit_viewed", "Visit viewed"
     # Photos
     PHOTO_UPLOADED = "photo_uploaded", "Photo uploaded"
     PHOTO_REFUSED = "photo_refused", "Photo refused"
