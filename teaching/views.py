@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.actions import Action
+from audit.actions import Action, Outcome
 from audit.services import record_event
 from imaging.exceptions import ImagingError
 from imaging.responses import image_response
@@ -65,6 +65,16 @@ def editor(request, uuid):
         require_consent(patient=photo.patient, purpose=TEACHING)
     except TeachingError as exc:
         problem = str(exc)
+        # The refusal is audited like the page it replaces (S26, S40).
+        record_event(
+            action=Action.TEACHING_IMAGE_ADDED,
+            actor=request.member,
+            request=request,
+            target=photo,
+            patient=photo.patient,
+            outcome=Outcome.DENIED,
+            reason="no_teaching_consent",
+        )
     suggestions = []
     if not problem:
         try:

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from pptx import Presentation
 
+from audit.models import AccessEvent
 from consent.services import withdraw_consent
 from teaching.models import TeachingImage
 from teaching.tests.factories import consenting_patient, face_photo, make_teaching_image
@@ -31,6 +32,8 @@ def test_the_editor_says_what_to_do_without_teaching_consent(client_for, clinici
 
     assert b"Record a consent that grants teaching" in response.content
     assert b"deid-form" not in response.content
+    refused = AccessEvent.objects.get(action="teaching_image_added")
+    assert (refused.outcome, refused.reason) == ("denied", "no_teaching_consent")
 
 
 def test_saving_from_the_editor_adds_the_image(client_for, clinician):
