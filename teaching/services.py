@@ -192,14 +192,21 @@ def read_image(
     rendition: str,
     request=None,
     use: str = "view",
+    audit: bool = True,
 ) -> bytes:
-    """Decrypt one rendition for a member, consent asked now; audited (S26)."""
+    """Decrypt one rendition for a member, consent asked now; audited (S26).
+
+    `audit=False` only when the page that listed this image already recorded
+    the view (imaging.covering: one event for a library page of thumbnails).
+    """
     if image.practice_id != actor.practice_id:
         raise TeachingError("This image belongs to another practice.")
     _require(actor, "view_teaching", "Your role may not see the teaching library.")
     if not is_visible(image):
         raise TeachingConsentMissing(FIX[TEACHING])
     data = decrypt_image(image=image, rendition=rendition)
+    if not audit:
+        return data
     record_event(
         action=Action.TEACHING_IMAGE_VIEWED,
         actor=actor,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.actions import Action, Outcome
 from audit.services import record_event
+from imaging import covering
 from imaging.exceptions import ImagingError
 from imaging.responses import image_response
 from imaging.selectors import photos_for
@@ -166,7 +167,7 @@ def library_page(request):
         "teaching/library.html",
         {
             "form": form,
-            "images": shown,
+            "images": _covered(request.member, shown, "thumb"),
             "total": len(everything),
             "tags": all_tags(everything),
             "cases": cases_for(member=request.member),
@@ -174,6 +175,19 @@ def library_page(request):
             "may_edit": may_edit,
         },
     )
+
+
+def _covered(member, images, rendition: str) -> list[tuple]:
+    """(image, URL) pairs whose URL says the listing page audited the view."""
+    return [
+        (
+            image,
+            reverse("teaching:image_file", args=[image.uuid, rendition])
+            + "?c="
+            + covering.cover_token(member=member, photo=image, rendition=rendition),
+        )
+        for image in images
+    ]
 
 
 def _image(request, uuid):
@@ -214,9 +228,16 @@ def image_file(request, uuid, rendition):
     if rendition not in RENDITIONS:
         raise Http404
     image = _image(request, uuid)
+    covered = covering.is_covered(
+        request.GET.get("c"), member=request.member, photo=image, rendition=rendition
+    )
     try:
         body = read_image(
-            actor=request.member, image=image, rendition=rendition, request=request
+            actor=request.member,
+            image=image,
+            rendition=rendition,
+            request=request,
+            audit=not covered,
         )
     except TeachingImageUnreadable:
         raise Http404 from None
@@ -296,7 +317,7 @@ def case_page(request, uuid):
         "teaching/case.html",
         {
             "case": case,
-            "images": shown,
+            "images": _covered(request.member, shown, "display"),
             "gaps": len(images) - len(shown),
             "may_edit": may_edit,
             "export_form": ExportForm(),

@@ -96,7 +96,7 @@ def test_the_library_searches_and_filters(
 
     response = client_for(assistant).get(reverse("teaching:library") + query)
 
-    assert {i.title for i in response.context["images"]} == titles
+    assert {i.title for i, _url in response.context["images"]} == titles
 
 
 def test_a_withdrawal_takes_the_image_off_every_page_at_once(client_for, clinician):
@@ -215,3 +215,35 @@ def test_clearing_for_publication_asks_for_publication_consent(client_for, clini
     client.post(url, {"cleared": "on"})
     image.refresh_from_db()
     assert image.for_publication is True
+
+
+# S26 S40
+def test_a_library_page_is_one_event_however_many_thumbnails(client_for, clinician):
+    images = [make_teaching_image(actor=clinician) for _ in range(3)]
+    client = client_for(clinician)
+
+    page = client.get(reverse("teaching:library"))
+    before = AccessEvent.objects.count()
+    for _image, url in page.context["images"]:
+        assert client.get(url).status_code == 200
+
+    assert AccessEvent.objects.count() == before
+    listed = AccessEvent.objects.filter(action="teaching_library_viewed").last()
+    assert sorted(listed.details["images"]) == sorted(str(i.uuid) for i in images)
+    # Without the page's token, the same thumbnail is audited on its own.
+    client.get(reverse("teaching:image_file", args=[images[0].uuid, "thumb"]))
+    assert AccessEvent.objects.count() == before + 1
+
+
+def test_a_thumbnail_token_of_another_member_is_audited(
+    client_for, clinician, assistant
+):
+    make_teaching_image(actor=clinician)
+    _image, url = (
+        client_for(clinician).get(reverse("teaching:library")).context["images"][0]
+    )
+    before = AccessEvent.objects.count()
+
+    assert client_for(assistant).get(url).status_code == 200
+
+    assert AccessEvent.objects.count() == before + 1
