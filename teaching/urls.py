@@ -1,11 +1,11 @@
 from django.urls import path
 
-from teaching import recipient_views, views
+from teaching import case_views, recipient_views, views
 
 app_name = "teaching"
 urlpatterns = [
     path("teaching/", views.library_page, name="library"),
-    path("teaching/settings/", views.settings_page, name="settings"),
+    path("teaching/settings/", case_views.settings_page, name="settings"),
     path("teaching/photos/<uuid:uuid>/", views.editor, name="editor"),
     path("teaching/photos/<uuid:uuid>/save/", views.save_image, name="deidentify"),
     path("teaching/images/<uuid:uuid>/", views.image_page, name="image"),
@@ -25,10 +25,10 @@ urlpatterns = [
         views.image_publication,
         name="publication",
     ),
-    path("teaching/cases/<uuid:uuid>/", views.case_page, name="case"),
-    path("teaching/cases/<uuid:uuid>/export/", views.case_export, name="export"),
-    path("teaching/cases/<uuid:uuid>/share/", views.case_share, name="share"),
-    path("teaching/links/<uuid:uuid>/revoke/", views.share_revoke, name="revoke"),
+    path("teaching/cases/<uuid:uuid>/", case_views.case_page, name="case"),
+    path("teaching/cases/<uuid:uuid>/export/", case_views.case_export, name="export"),
+    path("teaching/cases/<uuid:uuid>/share/", case_views.case_share, name="share"),
+    path("teaching/links/<uuid:uuid>/revoke/", case_views.share_revoke, name="revoke"),
     # Public: the token is the capability (S21); every refusal looks the same (S23).
     path("t/<str:token>/", recipient_views.shared_case, name="shared"),
     path(
