@@ -505,6 +505,17 @@ SHOWS_PHI = {
     "interop:dicom_patient",
     "interop:dicom_visit",
     "interop:fhir_patient",
+    # Teaching pages read the original photo or name its patient to those who
+    # may see patients (teaching/).
+    "teaching:library",
+    "teaching:editor",
+    "teaching:deidentify",
+    "teaching:image",
+    "teaching:image_file",
+    "teaching:image_download",
+    "teaching:case",
+    "teaching:export",
+    "teaching:share",
 }
 NO_PHI = {
     "home": "redirects to the patient list or shows a menu",
@@ -569,4 +580,10 @@ NO_PHI = {
     "imaging:mark": "a change, redirects",
     "interop:push_patient": "queues PACS pushes, redirects",
     "interop:push_visit": "queues PACS pushes, redirects",
+    "teaching:settings": "a practice setting",
+    "teaching:delete": "a change, redirects",
+    "teaching:publication": "a change, redirects",
+    "teaching:revoke": "a change, redirects",
+    "teaching:shared": "a de-identified case, no patient",
+    "teaching:shared_image": "a de-identified image, no patient",
 }
