@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.actions import Action
+from audit.services import record_event
 from imaging import covering, regions
 from imaging.exceptions import ImagingError, PhotoRefused
 from imaging.forms import DeletePhotoForm, FilterForm, PhotoDetailsForm
@@ -351,8 +353,24 @@ def delete(request, uuid):
         else:
             messages.success(request, "Photo deleted.")
             return redirect(photo.patient)
+    if request.method == "GET":
+        # The confirmation names the patient (name, record number, birth date) (S26).
+        record_event(
+            action=Action.PATIENT_VIEWED,
+            actor=request.member,
+            request=request,
+            target=photo.patient,
+            patient=photo.patient,
+            details={"page": "delete_photo", "photo": str(photo.uuid)},
+        )
     return render(
         request,
         "imaging/delete.html",
-        {"photo": photo, "patient": photo.patient, "form": form},
+        {
+            "photo": photo,
+            "patient": photo.patient,
+            "form": form,
+            "action_url": request.path,
+            "cancel_url": photo.get_absolute_url(),
+        },
     )

@@ -89,9 +89,7 @@ URLS: dict[str, Rule] = {
     "accounts:member_role": may(
         "manage_practice", post=True, kwargs={"uuid": "member"}
     ),
-    "accounts:member_deactivate": may(
-        "manage_practice", post=True, kwargs={"uuid": "member"}
-    ),
+    "accounts:member_deactivate": may("manage_practice", kwargs={"uuid": "member"}),
     "accounts:member_reset_two_factor": may(
         "manage_practice", post=True, kwargs={"uuid": "member"}
     ),
@@ -109,7 +107,7 @@ URLS: dict[str, Rule] = {
     # consent
     "consent:start": may("edit_patients", kwargs={"uuid": "patient"}),
     "consent:add_defaults": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
-    "consent:withdraw": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
+    "consent:withdraw": may("edit_patients", kwargs={"uuid": "patient"}),
     "consent:override": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
     "consent:kiosk": may("edit_patients"),
     "consent:kiosk_leave": may("edit_patients"),
@@ -135,7 +133,7 @@ URLS: dict[str, Rule] = {
     "patients:erasure_create": may("request_erasure"),
     "patients:erasure": may("request_erasure", kwargs={"uuid": "erasure_request"}),
     "patients:erasure_approve": may(
-        "approve_erasure", post=True, kwargs={"uuid": "erasure_request"}
+        "approve_erasure", kwargs={"uuid": "erasure_request"}
     ),
     "patients:erasure_reject": may(
         "approve_erasure", post=True, kwargs={"uuid": "erasure_request"}
@@ -170,7 +168,7 @@ URLS: dict[str, Rule] = {
     "sharing:list": may("revoke_share"),
     "sharing:create": may("create_share", kwargs={"uuid": "patient"}),
     "sharing:detail": may("revoke_share", kwargs={"uuid": "share_link"}),
-    "sharing:revoke": may("revoke_share", post=True, kwargs={"uuid": "share_link"}),
+    "sharing:revoke": may("revoke_share", kwargs={"uuid": "share_link"}),
     "sharing:extend": may("create_share", post=True, kwargs={"uuid": "share_link"}),
     "sharing:passcode": may("create_share", post=True, kwargs={"uuid": "share_link"}),
     # imaging
