@@ -393,6 +393,8 @@ def test_withdrawal_confirmation_names_the_patient_and_is_audited(
     assert patient.family_name in page
     assert patient.date_of_birth.strftime("%-d %b %Y") in page
     assert "No new photo can be taken" in page
+    # The date of withdrawal starts at today, in the form a date input shows.
+    assert f'value="{date.today().isoformat()}"' in page
     event = AccessEvent.objects.get(action="patient_viewed")
     assert event.patient_uuid == patient.uuid
     assert event.details == {"page": "withdraw_consent"}
