@@ -284,3 +284,47 @@ def test_sign_in_and_recipient_pages_fit_and_pass_axe(
         page.context.close()
     assert not overflow, overflow
     assert not failures, "\n".join(failures)
+
+
+# Issue 12.8: the patient's consent screen (a tablet or a phone) passes axe too.
+def test_the_consent_kiosk_fits_and_passes_axe(page_for, clinician, practice):
+    from consent.tests.factories import make_template
+
+    patient = make_patient(actor=clinician)
+    make_template(practice=practice, title="Clinical photographs")
+    failures = []
+    for options in (
+        PHONE,
+        {"viewport": {"width": 820, "height": 1180}, "has_touch": True},
+    ):
+        page = page_for(clinician, bypass_csp=True, **options)
+        page.goto(f"/consent/patients/{patient.uuid}/record/")
+        page.get_by_label("Clinical photographs (version 1)").check()
+        page.get_by_role("button", name="Open the form for the patient").click()
+        page.wait_for_url("**/consent/kiosk/")
+        width = options["viewport"]["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        failures += [v for v in axe_violations(page) if v["impact"] in FAILING]
+        page.context.close()
+    assert not failures, failures
+
+
+# Issue 12.8: every control shows where the keyboard focus is.
+def test_keyboard_focus_is_visible(page_for, clinician, clinic):
+    page = page_for(clinician, **DESKTOP)
+    page.goto(f"/patients/{clinic['patient'].uuid}/")
+    seen = set()
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement, s = getComputedStyle(e);
+                return {tag: e.tagName, text: (e.innerText || e.name || "").slice(0, 30),
+                        ring: (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2)
+                              || s.boxShadow !== "none"}; }"""
+        )
+        if focused["tag"] == "BODY":
+            break
+        seen.add(focused["tag"])
+        assert focused["ring"], f"no visible focus on {focused}"
+    assert {"A", "BUTTON"} <= seen
+    page.context.close()
