@@ -16,6 +16,7 @@ class Action(models.TextChoices):
     TWO_FACTOR_FAILED = "2fa_failed", "Second factor failed"
     TWO_FACTOR_ENROLLED = "2fa_enrolled", "Second factor enrolled"
     TWO_FACTOR_RESET = "2fa_reset", "Second factor reset by an owner"
+    TWO_FACTOR_REMOVED = "2fa_removed", "Second factor removed by its member"
     BACKUP_CODE_USED = "backup_code_used", "Backup code used"
     PASSWORD_CHANGED = "password_changed", "Password changed"
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
@@ -51,6 +52,11 @@ class Action(models.TextChoices):
     PHOTOS_COMPARED = "photos_compared", "Photos compared"
     ANNOTATION_SAVED = "annotation_saved", "Annotation saved"
     KEYS_ROTATED = "keys_rotated", "Data keys re-wrapped"
+    FIELDS_REENCRYPTED = (
+        "fields_reencrypted",
+        "PHI fields re-encrypted under the newest field key",
+    )
+    INDEX_REBUILT = "index_rebuilt", "Search index rebuilt under the newest index key"
     # Consent
     CONSENT_RECORDED = "consent_recorded", "Consent recorded"
     CONSENT_VIEWED = "consent_viewed", "Consent viewed"
@@ -74,6 +80,7 @@ class Action(models.TextChoices):
     EXPORT_DOWNLOADED = "export_downloaded", "Patient export downloaded"
     AUDIT_VIEWED = "audit_viewed", "Audit log viewed"
     AUDIT_EXPORTED = "audit_exported", "Audit log exported"
+    AUDIT_VERIFY_REQUESTED = "audit_verify_requested", "Audit chain check requested"
     AUDIT_CHAIN_BROKEN = "audit_chain_broken", "Audit chain break detected"
     ALERT_RAISED = "alert_raised", "Alert raised"
     ERASURE_REQUESTED = "erasure_requested", "Erasure requested"

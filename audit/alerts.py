@@ -80,28 +80,33 @@ def check_chains(*, practice=None) -> list[ChainResult]:
     The break is recorded as an AUDIT_CHAIN_BROKEN event appended after it: the
     append never repairs the chain, so verify_audit keeps naming the break.
     """
-    now = timezone.now()
     results = verify_all(practice)
     for result in results:
-        if result.practice is None:
-            if not result.intact:
-                logger.error("audit chain without practice: %s", result.line())
-            continue
-        broken = result.broken
-        ChainStatus.objects.update_or_create(
-            practice=result.practice,
-            defaults={
-                "checked_at": now,
-                "intact": result.intact,
-                "events": result.events,
-                "broken_event_id": broken.event_id if broken else None,
-                "kind": broken.kind if broken else "",
-                "message": result.line()[:300] if broken else "",
-            },
-        )
-        if broken is not None:
-            _alert_break(result, now)
+        keep_result(result)
     return results
+
+
+def keep_result(result: ChainResult) -> None:
+    """Store a practice's chain status (the banner), and alert on a new break."""
+    now = timezone.now()
+    if result.practice is None:
+        if not result.intact:
+            logger.error("audit chain without practice: %s", result.line())
+        return
+    broken = result.broken
+    ChainStatus.objects.update_or_create(
+        practice=result.practice,
+        defaults={
+            "checked_at": now,
+            "intact": result.intact,
+            "events": result.events,
+            "broken_event_id": broken.event_id if broken else None,
+            "kind": broken.kind if broken else "",
+            "message": result.line()[:300] if broken else "",
+        },
+    )
+    if broken is not None:
+        _alert_break(result, now)
 
 
 def _alert_break(result: ChainResult, now) -> None:

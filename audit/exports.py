@@ -15,9 +15,11 @@ import logging
 from django.db import connection
 from django.db.models import Max, Min
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from audit.actions import Action
 from audit.chain import CREATED_AT_TEXT_SQL
+from audit.readable import readable_events
 
 CHUNK = 5000
 # WeasyPrint logs every rendering step at INFO; the report's content stays out of logs.
@@ -240,7 +242,10 @@ def pdf_report(
     """The PDF report: the filter, totals, chain status and up to PDF_MAX_EVENTS events."""
     from weasyprint import HTML
 
-    shown = list(events.order_by("seq").select_related("member__user")[:PDF_MAX_EVENTS])
+    shown = readable_events(
+        events.order_by("seq").select_related("member__user")[:PDF_MAX_EVENTS],
+        practice=practice,
+    )
     labels = dict(Action.choices)
     html = render_to_string(
         "audit/report.html",
@@ -257,6 +262,8 @@ def pdf_report(
             "truncated": totals["events"] > len(shown),
             "limit": PDF_MAX_EVENTS,
             "made_by": member,
+            "made_at": timezone.localtime(),
+            "time_zone": timezone.get_current_timezone_name(),
         },
     )
     return HTML(string=html).write_pdf()

@@ -1,9 +1,12 @@
 """The compliance filter: dates, member, patient (record number or uuid), action, outcome."""
 
 from django import forms
+from django.utils import formats
 
 from audit import lookups
 from audit.actions import Action, Outcome
+from audit.lookups import labels_for
+from audit.readable import PATIENT_TYPE
 from pixiodoc.accounts.models import Member
 
 
@@ -95,3 +98,27 @@ class EventFilterForm(forms.Form):
             for key, value in data.items()
             if value
         }
+
+    def shown(self) -> dict:
+        """The filter as a person reads it on the PDF report: names and labels."""
+        data, shown = self.filters(), {}
+        if data["start"]:
+            shown["from"] = formats.date_format(data["start"])
+        if data["end"]:
+            shown["to"] = formats.date_format(data["end"])
+        if data["member"]:
+            member = data["member"]
+            shown["member"] = (
+                f"{member.user.display_name} ({member.get_role_display()})"
+            )
+        if data["patient_uuid"]:
+            key = (PATIENT_TYPE, data["patient_uuid"])
+            labels = labels_for(self.practice, {PATIENT_TYPE: {data["patient_uuid"]}})
+            shown["patient"] = labels.get(key, "no longer held")
+        if data["action"]:
+            shown["action"] = dict(Action.choices).get(data["action"], data["action"])
+        if data["outcome"]:
+            shown["outcome"] = dict(Outcome.choices).get(
+                data["outcome"], data["outcome"]
+            )
+        return shown

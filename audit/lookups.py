@@ -33,3 +33,27 @@ def patient_uuid(practice, text: str) -> uuid.UUID | None:
     if _patient_lookup is None or not text:
         return None
     return _patient_lookup(practice, text)
+
+
+# --- Labels: what a person reads instead of a uuid ---------------------------------
+
+Labeller = Callable[..., dict]
+_labellers: dict[str, Labeller] = {}
+
+
+def register_labels(object_type: str, function: Labeller) -> None:
+    """`function(practice, uuids)` returns {uuid: label} for the practice's objects
+    of `object_type` (a model's label_lower, as events store it)."""
+    _labellers[object_type] = function
+
+
+def labels_for(practice, wanted: dict[str, set]) -> dict[tuple[str, uuid.UUID], str]:
+    """{(object_type, uuid): label} for every object the owning app can still name."""
+    found = {}
+    for object_type, uuids in wanted.items():
+        labeller = _labellers.get(object_type)
+        if labeller is None or not uuids:
+            continue
+        for key, label in labeller(practice, sorted(uuids)).items():
+            found[(object_type, key)] = label
+    return found

@@ -181,3 +181,53 @@ class AuditAlert(models.Model):
 
     def __str__(self):
         return f"alert {self.kind} {self.subject}"
+
+
+class ChainVerification(models.Model):
+    """One "Verify chain now" run asked for from the audit page (#16), with progress.
+
+    The row is committed with the request and the job is queued after the commit;
+    beat sends a run still pending after a minute again, so a lost message or a
+    stopped broker delays the check but never drops it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(
+        "accounts.Practice", on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.Member", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    checked_events = models.PositiveBigIntegerField(default=0)
+    total_events = models.PositiveBigIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["pending", "running", "done"]),
+                name="audit_chainverification_state_known",
+            ),
+            # One run at a time per practice: a second click joins the first.
+            models.UniqueConstraint(
+                fields=["practice"],
+                condition=~models.Q(state="done"),
+                name="audit_chainverification_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"chain verification {self.uuid}: {self.state}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_events:
+            return 0
+        return min(100, self.checked_events * 100 // self.total_events)

@@ -107,6 +107,20 @@ def record_event(
     return event
 
 
+def hold_chains(practices) -> None:
+    """Take the chain heads of these practices now, in one order, until commit.
+
+    For a job that locks rows and then records events about them: with the heads
+    taken first it never waits for an audit append while holding those rows, so
+    a request that appended first and then wants one of the rows cannot deadlock
+    with it.
+    """
+    keys = sorted({chain_key(practice) for practice in practices})
+    for key in keys:
+        ChainHead.objects.get_or_create(key=key)
+    list(ChainHead.objects.select_for_update().filter(key__in=keys).order_by("key"))
+
+
 def _append(event: AccessEvent) -> None:
     """Link the event after its practice's chain head and store it (S28).
 

@@ -25,3 +25,21 @@ def purge_audit_retention() -> dict:
     from audit.retention import purge_expired_events
 
     return purge_expired_events()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
+def verify_chain_now(run_uuid: str) -> str:
+    """A "Verify chain now" run from the audit page (audit/verification.py)."""
+    from audit.models import ChainVerification
+    from audit.verification import carry_out
+
+    run = ChainVerification.objects.select_related("practice").filter(uuid=run_uuid)
+    found = run.first()
+    return carry_out(found).state if found else "gone"
+
+
+@shared_task(acks_late=True)
+def resend_chain_verifications() -> int:
+    from audit.verification import resend_waiting
+
+    return resend_waiting()

@@ -9,4 +9,6 @@ urlpatterns = [
     path("members/<uuid:uuid>/", views.member_events, name="member"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.pdf", views.export_pdf, name="export_pdf"),
+    path("verify/", views.verify_now, name="verify"),
+    path("verify/<uuid:uuid>/", views.verification, name="verification"),
 ]

@@ -75,8 +75,11 @@ def _head(practice) -> tuple[int, str] | None:
     return tuple(row) if row else None
 
 
-def verify_chain(practice) -> ChainResult:
-    """Check one chain from its newest retention checkpoint (or its start) to its head."""
+def verify_chain(practice, *, progress=None) -> ChainResult:
+    """Check one chain from its newest retention checkpoint (or its start) to its head.
+
+    `progress(count)`, when given, hears how many events are checked every CHUNK.
+    """
     head = _head(practice)
     checkpoint = (
         ChainCheckpoint.objects.filter(
@@ -117,6 +120,8 @@ def verify_chain(practice) -> ChainResult:
             )
         prev, expected, last = event["hash"], event["seq"] + 1, event
         count += 1
+        if progress is not None and count % CHUNK == 0:
+            progress(count)
     if head is not None and head[0] >= expected:
         gone = head[0] - expected + 1
         after = f"after event {last['id']}" if last else "of the chain"

@@ -6,14 +6,19 @@ event, with the filter described by uuids and codes only (S27).
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from audit import exports
 from audit.actions import Action
 from audit.forms import EventFilterForm
+from audit.lookups import labels_for
+from audit.models import ChainVerification
+from audit.readable import PATIENT_TYPE, readable_events
 from audit.selectors import chain_status, events_for, filter_events, totals
 from audit.services import record_event
+from audit.verification import open_run, request_verification
 from pixiodoc.accounts.decorators import member_may
 from pixiodoc.accounts.models import Member
 
@@ -34,14 +39,25 @@ def _filtered(request, preset: dict | None = None):
 def _page(request, *, title, preset=None, subject=None):
     form, events = _filtered(request, preset)
     status = chain_status(practice=request.member.practice)
-    page = None
+    run = open_run(request.member.practice)
+    page, rows = None, []
     if events is not None:
-        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(events.select_related("member__user"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        rows = readable_events(page.object_list, practice=request.member.practice)
         record_event(
             action=Action.AUDIT_VIEWED,
             actor=request.member,
             request=request,
-            details={"filters": form.described(), "page": page.number},
+            details={
+                "filters": form.described(),
+                "page": page.number,
+                # The page names these patients by record number (S40).
+                "patients": sorted(
+                    {str(r.event.patient_uuid) for r in rows if r.patient}
+                ),
+            },
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -53,7 +69,10 @@ def _page(request, *, title, preset=None, subject=None):
         {
             "form": form,
             "page": page,
+            "rows": rows,
+            "time_zone": timezone.get_current_timezone_name(),
             "status": status,
+            "run": run,
             "title": title,
             "subject": subject,
             "preset": preset or {},
@@ -78,11 +97,13 @@ def patient_events(request, uuid):
     """
     if not events_for(member=request.member).filter(patient_uuid=uuid).exists():
         raise Http404
+    label = labels_for(request.member.practice, {PATIENT_TYPE: {uuid}})
     return _page(
         request,
         title="Who accessed this patient",
         preset={"patient": str(uuid)},
-        subject=f"Patient {uuid}",
+        subject="Patient with record number "
+        + label.get((PATIENT_TYPE, uuid), "(no longer held)"),
     )
 
 
@@ -161,7 +182,7 @@ def export_pdf(request):
     pdf = exports.pdf_report(
         events=events,
         practice=request.member.practice,
-        filters=form.described(),
+        filters=form.shown(),
         totals=counts,
         status=chain_status(practice=request.member.practice),
         member=request.member,
@@ -171,3 +192,20 @@ def export_pdf(request):
         f'attachment; filename="{_filename(request, "pdf")}"'
     )
     return response
+
+
+@require_POST
+@member_may("view_audit")
+def verify_now(request):
+    """Queue the same check as verify_audit for this practice; the page shows progress."""
+    request_verification(actor=request.member, request=request)
+    return redirect("audit:list")
+
+
+@member_may("view_audit")
+def verification(request, uuid):
+    """The progress fragment poll.js refreshes until the run is done."""
+    run = get_object_or_404(
+        ChainVerification.objects.filter(practice=request.member.practice), uuid=uuid
+    )
+    return render(request, "audit/_verification.html", {"run": run})

@@ -6,6 +6,9 @@ class ConsentConfig(AppConfig):
     verbose_name = "Consent"
 
     def ready(self):
+        from consent import labels
+
+        labels.register()  # the audit pages name consents and forms
         from consent.timeline import timeline_context
         from patients.timeline import TimelineSection, register
 

@@ -12,6 +12,7 @@ from consent import markup
 from consent.exceptions import ConsentError
 from consent.models import Consent, ConsentDocument, Purpose
 from pixiodoc import blobs
+from pixiodoc.db import retry_transient
 
 logger = logging.getLogger(__name__)
 
@@ -65,18 +66,9 @@ def make_pdf(*, consent_uuid) -> ConsentDocument:
     The attempt is counted and committed before rendering, and a failure is
     committed too, so the consent page can show it while the task retries.
     """
-    with transaction.atomic():
-        document = (
-            ConsentDocument.objects.select_for_update()
-            .select_related(
-                "consent__patient", "consent__template", "consent__witness__user"
-            )
-            .get(consent__uuid=consent_uuid)
-        )
-        if document.status == ConsentDocument.Status.READY:
-            return document
-        document.attempts += 1
-        document.save(update_fields=["attempts", "updated_at"])
+    document = retry_transient(lambda: _count_attempt(consent_uuid))
+    if document.status == ConsentDocument.Status.READY:
+        return document
     consent = document.consent
     try:
         pdf = render_pdf(consent)
@@ -104,6 +96,24 @@ def make_pdf(*, consent_uuid) -> ConsentDocument:
         fresh.rendered_at = timezone.now()
         fresh.save()
         return fresh
+
+
+@transaction.atomic
+def _count_attempt(consent_uuid) -> ConsentDocument:
+    # Only the document row is locked (OF self): the joined member, user, patient
+    # and template rows are read, and consents recorded meanwhile by the same
+    # member (which take their key-share locks) never wait on this job (#20).
+    document = (
+        ConsentDocument.objects.select_for_update(of=("self",))
+        .select_related(
+            "consent__patient", "consent__template", "consent__witness__user"
+        )
+        .get(consent__uuid=consent_uuid)
+    )
+    if document.status != ConsentDocument.Status.READY:
+        document.attempts += 1
+        document.save(update_fields=["attempts", "updated_at"])
+    return document
 
 
 def pdf_bytes(consent: Consent) -> bytes:

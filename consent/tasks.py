@@ -3,7 +3,10 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
+
+from pixiodoc.db import is_transient
 
 # A document still not ready this long after its last attempt is queued again.
 STALE_AFTER = timedelta(minutes=10)
@@ -15,6 +18,12 @@ def render_consent_pdf(self, consent_uuid: str) -> str:
 
     try:
         document = make_pdf(consent_uuid=consent_uuid)
+    except OperationalError as exc:
+        if not is_transient(exc):
+            raise
+        # A deadlock or lock timeout outlasted make_pdf's own retries: soon again,
+        # not after the renderer's long back-off.
+        raise self.retry(exc=exc, countdown=2) from exc
     except PdfRenderError as exc:
         # Back off 30 s, 60 s, 120 s … up to an hour; the consent itself is recorded.
         raise self.retry(

@@ -11,6 +11,10 @@ class ImagingConfig(AppConfig):
 
         timeline.register_sections()
 
+        from imaging import labels
+
+        labels.register()  # the audit pages name photos
+
         # A withdrawn teaching or publication consent unmarks the photos at once.
         from consent.hooks import on_withdrawal
         from imaging.services import unmark_after_withdrawal

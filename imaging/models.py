@@ -71,6 +71,10 @@ class Photo(models.Model):
     # Set by the jobs once every blob of a deleted photo is gone.
     purged_at = models.DateTimeField(null=True, blank=True)
 
+    # Not stored: what cleaning left out or ignored on this upload (pictures
+    # beside the primary one, an implausible capture date), for its verdict.
+    processing_notes: tuple[str, ...] = ()
+
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [

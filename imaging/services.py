@@ -93,15 +93,13 @@ def add_photo(
     try:
         processed = pipeline.process(data, oversize=oversize)
     except PhotoRefused as refused:
-        record_event(
-            action=Action.PHOTO_REFUSED,
+        record_photo_refused(
             actor=actor,
-            request=request,
             target=visit or patient,
             patient=patient,
-            outcome=Outcome.DENIED,
             reason=refused.reason,
-            details={"source": str(source)},
+            source=source,
+            request=request,
         )
         raise
     photo = Photo(
@@ -120,6 +118,7 @@ def add_photo(
         captured_at=_aware(processed.captured_at),
         uploaded_by=actor,
     )
+    photo.processing_notes = tuple(processed.notes)
     stored: list[str] = []
     try:
         for rendition in RENDITIONS:
@@ -146,6 +145,22 @@ def add_photo(
             blobs.delete_blob(name)
         raise
     return photo
+
+
+def record_photo_refused(
+    *, actor: Member, target, patient, reason: str, source: str, request=None
+) -> None:
+    """Audit one file that was not stored, by a PHI-free reason code."""
+    record_event(
+        action=Action.PHOTO_REFUSED,
+        actor=actor,
+        request=request,
+        target=target,
+        patient=patient,
+        outcome=Outcome.DENIED,
+        reason=reason,
+        details={"source": str(source)},
+    )
 
 
 @transaction.atomic

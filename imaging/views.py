@@ -149,7 +149,8 @@ def upload(request, uuid):
                 {
                     "name": name,
                     "stored": True,
-                    "message": "Stored.",
+                    "message": " ".join(("Stored.", *photo.processing_notes)),
+                    "notes": list(photo.processing_notes),
                     "photo": str(photo.uuid),
                     "visit": str(photo.visit.uuid),
                     "viewer": photo.get_absolute_url(),

@@ -6,10 +6,11 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients"
 
     def ready(self):
-        from patients import blobrefs
+        from patients import blobrefs, labels
         from patients.lifecycle import sections
 
         sections.register()
+        labels.register()  # the audit pages name patients and visits
         blobrefs.register_blob_references("patients", _export_blob_names)
 
         from audit.changelog import register_phi_model

@@ -49,9 +49,9 @@ def patient_uuid_for_record_number(practice, record_number: str):
     Registered with audit.lookups for the compliance pages (the accounting of
     disclosures covers patients whose erasure is under way).
     """
-    digest = blind_index.record_number_digest(record_number.strip())
+    digests = blind_index.record_number_lookup(record_number.strip())
     return (
-        Patient.objects.filter(practice=practice, record_number_digest=digest)
+        Patient.objects.filter(practice=practice, record_number_digest__in=digests)
         .values_list("uuid", flat=True)
         .first()
     )

@@ -73,6 +73,7 @@ def _save_with_index(patient: Patient) -> None:
         patient.record_number
     )
     patient.full_clean(exclude=["practice", "created_by"])
+    _refuse_record_number_under_an_old_index_key(patient)
     try:
         with transaction.atomic():
             patient.save()
@@ -81,6 +82,23 @@ def _save_with_index(patient: Patient) -> None:
             "Another patient of this practice already has this record number."
         ) from None
     reindex(patient)
+
+
+def _refuse_record_number_under_an_old_index_key(patient: Patient) -> None:
+    # The unique constraint sees only the current key's digest; while the index
+    # key rotates, a record number indexed under an old key is checked here.
+    if not blind_index.old_keys():
+        return
+    taken = Patient.objects.filter(
+        practice_id=patient.practice_id,
+        record_number_digest__in=blind_index.record_number_lookup(
+            patient.record_number
+        ),
+    ).exclude(pk=patient.pk)
+    if taken.exists():
+        raise PatientError(
+            "Another patient of this practice already has this record number."
+        )
 
 
 def index_digests(patient: Patient) -> set[str]:

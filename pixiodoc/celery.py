@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pixiodoc.settings")
 
@@ -48,6 +48,11 @@ app.conf.beat_schedule = {
         "task": "audit.tasks.scan_audit_alerts",
         "schedule": crontab(minute="*/10"),
     },
+    # Audit: "Verify chain now" runs still waiting after a minute are sent again.
+    "audit-resend-chain-verifications": {
+        "task": "audit.tasks.resend_chain_verifications",
+        "schedule": 60.0,
+    },
     # Audit retention: events past AUDIT_RETENTION_DAYS go, leaving a signed checkpoint.
     "audit-retention": {
         "task": "audit.tasks.purge_audit_retention",
@@ -60,6 +65,14 @@ app.conf.beat_schedule = {
 def ping() -> str:
     """Round trip used by /healthz and the worker test."""
     return "pong"
+
+
+@worker_init.connect
+def _check_keys(**kwargs) -> None:
+    """A worker with the wrong keys would write unreadable data: it stops (#20)."""
+    from pixiodoc.keycheck import refuse_to_start_on_wrong_keys
+
+    refuse_to_start_on_wrong_keys()
 
 
 @worker_ready.connect

@@ -4,6 +4,7 @@ Kept apart from settings.py so they can be tested without reloading settings.
 """
 
 import base64
+import contextlib
 import json
 import os
 import secrets
@@ -43,6 +44,15 @@ def local_secrets(path: Path) -> dict[str, str]:
         with os.fdopen(fd, "w") as handle:
             json.dump(fresh_secrets(), handle, indent=2)
     return json.loads(path.read_text())
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` empty with mode 0600 unless it exists (SQLite fills an empty
+    file and gives its journals the same mode): the embedded database holds PHI."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def parse_key_encryption_keys(value: str) -> dict[int, bytes]:
@@ -92,8 +102,8 @@ def unsafe_settings(values: dict, environ: dict) -> list[str]:
     fields = [k for k in environ.get("FIELD_ENCRYPTION_KEY", "").split(",") if k]
     if fields and not all(_is_256_bit_key(key) for key in fields):
         problems.append("FIELD_ENCRYPTION_KEY is malformed; run manage.py genkey")
-    index_key = environ.get("BLIND_INDEX_KEY", "")
-    if index_key and not _is_256_bit_key(index_key):
+    index_keys = [k for k in environ.get("BLIND_INDEX_KEY", "").split(",") if k]
+    if index_keys and not all(_is_256_bit_key(key) for key in index_keys):
         problems.append("BLIND_INDEX_KEY is malformed; run manage.py genkey")
     database = environ.get("DATABASE_URL", "")
     if database and not database.startswith(("postgres://", "postgresql://")):

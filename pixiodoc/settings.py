@@ -12,7 +12,12 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF
 
-from pixiodoc.config import local_secrets, parse_key_encryption_keys, unsafe_settings
+from pixiodoc.config import (
+    local_secrets,
+    parse_key_encryption_keys,
+    private_file,
+    unsafe_settings,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -49,7 +54,11 @@ KEY_ENCRYPTION_KEYS = parse_key_encryption_keys(
 FIELD_ENCRYPTION_KEY = env.list(
     "FIELD_ENCRYPTION_KEY", default=[_secrets.get("FIELD_ENCRYPTION_KEY", "")]
 )
-BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default=_secrets.get("BLIND_INDEX_KEY"))
+# The first index key makes new digests; any after it are being rotated away
+# from (`rotate_keys --blind-index`) and are still tried by lookups.
+BLIND_INDEX_KEY, *BLIND_INDEX_OLD_KEYS = env.list(
+    "BLIND_INDEX_KEY", default=[_secrets.get("BLIND_INDEX_KEY", "")]
+) or [""]
 
 INSTALLED_APPS = [
     "pixiodoc.accounts.admin_apps.PixioAdminConfig",  # django.contrib.admin, our site
@@ -60,6 +69,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
+    "django_otp_webauthn",
     "axes",
     "auditlog",
     "csp",
@@ -124,6 +134,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_file(Path(DATABASES["default"]["NAME"]))  # owner-only, like the keys
     # A file-backed test database lets a real Celery worker process share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     # IMMEDIATE: a transaction takes the write lock at BEGIN, so concurrent
@@ -266,6 +278,24 @@ AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 OTP_TOTP_ISSUER = "PixioDoc"
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Passkeys (django-otp-webauthn), a second factor beside TOTP, never instead of the
+# password. A passkey is bound to the RP ID (the site's domain and its subdomains):
+# changing it later orphans every passkey. Browsers allow WebAuthn only in a
+# secure context, and never on a bare IP: locally open http://localhost:8000.
+OTP_WEBAUTHN_RP_ID = env(
+    "WEBAUTHN_RP_ID",
+    default=ALLOWED_HOSTS[0].lstrip(".") if PRODUCTION else "localhost",
+)
+OTP_WEBAUTHN_RP_NAME = env("WEBAUTHN_RP_NAME", default="PixioDoc")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "WEBAUTHN_ORIGINS",
+    default=[f"https://{OTP_WEBAUTHN_RP_ID}"]
+    if PRODUCTION
+    else ["http://localhost:8000"],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "pixiodoc.accounts.passkeys.PasskeyHelper"
 
 # Content Security Policy (S35), nonces for the few scripts that need them.
 CONTENT_SECURITY_POLICY = {

@@ -199,6 +199,19 @@ def real_services() -> bool:
     return bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
 
 
+def url_of_test_database() -> str:
+    """DATABASE_URL of the test database, for a process a test starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
+        f"{db['PORT']}/{db['NAME']}"
+    )
+
+
 def start_worker(extra_env: dict | None = None) -> subprocess.Popen:
     """Start a real `celery worker` on the configured broker and the test database.
 
@@ -208,18 +221,10 @@ def start_worker(extra_env: dict | None = None) -> subprocess.Popen:
     import uuid
 
     from django.conf import settings
-    from django.db import connection
 
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "pixiodoc.settings"
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    else:
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
-            f"{db['PORT']}/{db['NAME']}"
-        )
+    env["DATABASE_URL"] = url_of_test_database()
     env.update(extra_env or {})
     name = uuid.uuid4().hex[:12]
     ready = Path(settings.VAR_DIR) / f"worker-ready-{name}"

@@ -10,6 +10,10 @@ class SharingConfig(AppConfig):
 
         register_sections()
 
+        from sharing import labels
+
+        labels.register()  # the audit pages name share links
+
         # S29: links are access rights; the recipient is a person, masked like PHI,
         # and the token and passcode hashes are never logged.
         from audit.changelog import register_phi_model

@@ -122,6 +122,9 @@ def test_no_planted_phi_reaches_audit_tables_exports_or_logs(
     assert _leaks(_tables()) == []
     assert _leaks(exported_csv) == []
     assert _leaks(patient_csv) == []
-    assert _leaks(exported_pdf) == []
+    # The PDF report is a document for the compliance officer, who reads patients
+    # by record number there as on the audit page (#16); nothing else of them.
+    assert "RN-ZQ-90210" in exported_pdf
+    assert _leaks(exported_pdf) == ["RN-ZQ-90210"]
     assert caplog.records
     assert _leaks(caplog.text) == []

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from audit.actions import Action
 from audit.models import AccessEvent
@@ -100,6 +101,43 @@ def test_any_refusal_exits_1_and_names_file_and_reason(practice, patient, files)
     assert lines[2].startswith(f"refused {paths[2]}: The file is incomplete")
     assert lines[3].startswith("refused /nonexistent.jpg: cannot read the file")
     assert Photo.objects.count() == 1
+
+
+def test_an_unreadable_file_is_audited_like_any_refusal(practice, patient, tmp_path):
+    code, out = run("--practice", practice.slug, "--patient", "IMP-0001", str(tmp_path))
+    assert code == 1 and "cannot read the file" in out
+    event = AccessEvent.objects.get(action=Action.PHOTO_REFUSED)
+    assert (event.reason, event.outcome) == ("unreadable", "denied")
+    assert event.patient_uuid == patient.uuid and event.details == {"source": "import"}
+    assert str(tmp_path) not in str(event.details) + event.reason  # no file name
+
+
+def test_a_phone_photo_with_a_gain_map_is_stored_and_the_line_says_what_was_left_out(
+    practice, patient, files
+):
+    paths = files(hdr_jpg=images.ultra_hdr_jpeg(), stereo_mpo=images.stereo_mpo())
+    code, out = run("--practice", practice.slug, "--patient", "IMP-0001", *paths)
+    assert code == 0
+    assert out.splitlines() == [
+        f"stored {paths[0]}: Only the main picture was kept; left out 1 HDR gain map.",
+        f"stored {paths[1]}: Only the main picture was kept; left out 1 other view.",
+    ]
+    assert Photo.objects.filter(patient=patient).count() == 2
+
+
+def test_an_implausible_capture_date_makes_no_visit_of_that_date(
+    practice, patient, files
+):
+    paths = files(future_jpg=images.exif_jpeg(taken="2099:01:01 10:00:00"))
+    code, out = run("--practice", practice.slug, "--patient", "IMP-0001", *paths)
+    assert code == 0
+    assert out.splitlines() == [
+        f"stored {paths[0]}: The camera's date (2099-01-01) was ignored: "
+        "it is in the future."
+    ]
+    photo = Photo.objects.get()
+    assert photo.captured_at is None
+    assert photo.visit.visit_on == timezone.localdate()
 
 
 def test_missing_consent_refuses_every_file_with_the_fix(

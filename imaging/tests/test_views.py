@@ -79,6 +79,33 @@ def test_a_missing_body_region_is_explained(client_for, clinician, visit):
     assert response.status_code == 400 and "required" in response.json()["error"]
 
 
+def test_the_verdict_says_what_a_multi_picture_file_lost(client_for, clinician, visit):
+    response = upload(
+        client_for(clinician), visit, [("hdr.jpg", images.ultra_hdr_jpeg())]
+    )
+    [result] = response.json()["results"]
+    assert result["stored"] is True
+    assert result["message"] == (
+        "Stored. Only the main picture was kept; left out 1 HDR gain map."
+    )
+    assert result["notes"] == [
+        "Only the main picture was kept; left out 1 HDR gain map."
+    ]
+
+
+def test_the_plain_form_shows_what_was_left_out(client_for, clinician, visit):
+    response = upload(
+        client_for(clinician),
+        visit,
+        [("pair.mpo", images.stereo_mpo())],
+        json_reply=False,
+    )
+    assert response.status_code == 200
+    assert b"stored. Only the main picture was kept; left out 1 other view." in (
+        response.content
+    )
+
+
 # S12: the capped handler hands over an empty, marked file
 def test_an_oversize_upload_is_refused_by_name(client_for, clinician, visit, settings):
     settings.PHOTO_MAX_BYTES = 5000

@@ -37,8 +37,8 @@ def find_patient(*, member: Member, reference: str) -> Patient | None:
         return patients.filter(uuid=UUID(reference)).first()
     except ValueError:
         pass
-    digest = blind_index.record_number_digest(reference)
-    return patients.filter(record_number_digest=digest).first()
+    digests = blind_index.record_number_lookup(reference)
+    return patients.filter(record_number_digest__in=digests).first()
 
 
 def erasure_preview(*, patient: Patient) -> list[tuple[str, int]]:

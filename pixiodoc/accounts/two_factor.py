@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
@@ -41,7 +42,10 @@ def confirmed_authenticator(*, user: User) -> AuthenticatorDevice | None:
 
 
 def has_second_factor(*, user: User) -> bool:
-    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
+    return (
+        AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def backup_codes_left(*, user: User) -> int:
@@ -211,6 +215,7 @@ def reset_second_factor(*, actor: Member, member: Member, request=None) -> None:
         raise AccountsError("Only an owner of this practice can reset a second factor.")
     user = member.user
     AuthenticatorDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     BackupCodeDevice.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(otp_failures=0, otp_locked_until=None)
     end_all_sessions(user=user)

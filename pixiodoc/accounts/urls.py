@@ -1,11 +1,23 @@
 from django.urls import path
 
-from pixiodoc.accounts import staff_views, views
+from pixiodoc.accounts import passkey_views, staff_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.sign_in, name="login"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path(
+        "two-factor/passkey/enrol/options/",
+        passkey_views.enrol_options,
+        name="passkey_enrol_options",
+    ),
+    path("two-factor/passkey/enrol/", passkey_views.enrol, name="passkey_enrol"),
+    path(
+        "two-factor/passkey/options/",
+        passkey_views.sign_in_options,
+        name="passkey_options",
+    ),
+    path("two-factor/passkey/", passkey_views.verify, name="passkey_verify"),
     path("practice/", views.choose_practice, name="choose_practice"),
     path("logout/", views.sign_out, name="logout"),
     path("keep-alive/", views.keep_alive, name="keep_alive"),
@@ -16,6 +28,7 @@ urlpatterns = [
         views.authenticator_replace,
         name="authenticator_replace",
     ),
+    path("security/passkey/remove/", passkey_views.remove, name="passkey_remove"),
     path("security/backup-codes/", views.backup_codes_renew, name="backup_codes"),
     path("password-reset/", views.password_reset, name="password_reset"),
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),

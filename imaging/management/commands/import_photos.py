@@ -5,8 +5,10 @@
 
 Every file goes through the same validation, cleaning and encryption as an
 upload and is audited like one (PHOTO_UPLOADED, source "import"). One line per
-file: `stored NAME` or `refused NAME: reason`. Exit 0 when all were stored, 1
-when any was refused, 2 on bad arguments.
+file: `stored NAME` (followed by `: ` and what was left out or ignored, when
+anything was) or `refused NAME: reason`; a file that cannot be read is refused
+and audited like any other. Exit 0 when all were stored, 1 when any was
+refused, 2 on bad arguments.
 
 Without --visit-date each photo goes on the visit of the date its camera
 recorded (EXIF), or today's; a visit is added when the patient has none on
@@ -26,7 +28,7 @@ from django.utils import timezone
 from imaging import regions
 from imaging.exceptions import ImagingError, PhotoRefused
 from imaging.models import Photo
-from imaging.services import add_photo
+from imaging.services import add_photo, record_photo_refused
 from patients import blind_index
 from patients.models import Patient
 from pixiodoc.accounts.models import Member, Practice
@@ -75,7 +77,7 @@ class Command(BaseCommand):
         for name in options["files"]:
             try:
                 data, oversize = self._read(Path(name))
-                add_photo(
+                photo = add_photo(
                     actor=actor,
                     patient=patient,
                     visit_on=visit_on or timezone.localdate(),
@@ -90,11 +92,21 @@ class Command(BaseCommand):
                 self.stdout.write(f"refused {name}: {error}")
             except OSError as error:
                 refused += 1
+                record_photo_refused(
+                    actor=actor,
+                    target=patient,
+                    patient=patient,
+                    reason="unreadable",
+                    source=Photo.Source.IMPORT,
+                )
                 self.stdout.write(
                     f"refused {name}: cannot read the file ({error.strerror})"
                 )
             else:
-                self.stdout.write(f"stored {name}")
+                notes = " ".join(photo.processing_notes)
+                self.stdout.write(
+                    f"stored {name}: {notes}" if notes else f"stored {name}"
+                )
         if refused:
             raise CommandError(
                 f"{refused} of {len(options['files'])} files refused", returncode=1
@@ -105,8 +117,8 @@ class Command(BaseCommand):
         try:
             found = patients.filter(uuid=uuid.UUID(value)).first()
         except ValueError:
-            digest = blind_index.record_number_digest(value.strip())
-            found = patients.filter(record_number_digest=digest).first()
+            digests = blind_index.record_number_lookup(value.strip())
+            found = patients.filter(record_number_digest__in=digests).first()
         if found is None:
             raise bad("no such patient in that practice (give a record number or uuid)")
         return found

@@ -72,6 +72,10 @@ URLS: dict[str, Rule] = {
     # accounts
     "accounts:login": public(),
     "accounts:two_factor": sign_in_step(),
+    "accounts:passkey_enrol_options": sign_in_step(post=True),
+    "accounts:passkey_enrol": sign_in_step(post=True),
+    "accounts:passkey_options": sign_in_step(post=True),
+    "accounts:passkey_verify": sign_in_step(post=True),
     "accounts:choose_practice": sign_in_step(),
     "accounts:logout": sign_in_step(post=True),
     "accounts:keep_alive": sign_in_step(post=True),
@@ -79,6 +83,7 @@ URLS: dict[str, Rule] = {
     "accounts:password_change": sign_in_step(),
     "accounts:authenticator_replace": sign_in_step(post=True),
     "accounts:backup_codes": sign_in_step(post=True),
+    "accounts:passkey_remove": sign_in_step(post=True),
     "accounts:password_reset": public(),
     "accounts:password_reset_done": public(),
     "accounts:password_reset_confirm": public(
@@ -157,6 +162,8 @@ URLS: dict[str, Rule] = {
     "audit:member": may("view_audit", kwargs={"uuid": "member"}),
     "audit:export_csv": may("view_audit"),
     "audit:export_pdf": may("view_audit"),
+    "audit:verify": may("view_audit", post=True),
+    "audit:verification": may("view_audit", kwargs={"uuid": "chain_verification"}),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
     "sharing:photo": public(
@@ -329,6 +336,12 @@ def _patient_export(members):
     return export
 
 
+def _chain_verification(members):
+    from audit.verification import request_verification
+
+    return request_verification(actor=members["compliance"])
+
+
 def _photo(members):
     from imaging.tests.factories import make_photo
 
@@ -355,6 +368,7 @@ OBJECTS = {
     "completed_erasure": _completed_erasure,
     "patient_export": _patient_export,
     "photo": _photo,
+    "chain_verification": _chain_verification,
     "rendition": lambda members: "thumb",
 }
 

@@ -1,0 +1,20 @@
+"""How the audit pages name share links (audit.lookups.register_labels)."""
+
+from django.utils import formats
+
+from sharing.models import ShareLink
+
+
+def share_link_labels(practice, uuids) -> dict:
+    rows = ShareLink.objects.filter(practice=practice, uuid__in=uuids)
+    return {
+        link.uuid: f"the link to {link.recipient_name} of "
+        f"{formats.date_format(link.created_at)}"
+        for link in rows
+    }
+
+
+def register() -> None:
+    from audit.lookups import register_labels
+
+    register_labels("sharing.sharelink", share_link_labels)
