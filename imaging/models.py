@@ -124,6 +124,16 @@ class Photo(models.Model):
         return regions.label(self.body_region)
 
     @property
+    def side_label(self) -> str:
+        """The side in words, never blank: an unstated side is a wrong-site risk."""
+        return regions.side_label(self.laterality)
+
+    @property
+    def site_label(self) -> str:
+        """Region and side together, as every caption shows them ("Knee, left")."""
+        return f"{self.region_label}, {self.side_label}"
+
+    @property
     def tag_list(self) -> list[str]:
         return [t for t in (self.tags or "").split(",") if t]
 

@@ -18,7 +18,6 @@ from imaging.placeholder import placeholder_png
 from imaging.responses import image_response
 from imaging.selectors import (
     filter_photos,
-    latest_by_region,
     patient_photos,
     photos_for,
 )
@@ -74,15 +73,9 @@ def _visit_for(request, uuid):
 @require_GET
 @member_may("edit_patients")
 def add(request, uuid):
-    """Capture with the camera, or pick or drop files, for one visit."""
+    """Pick or drop files (or a folder) for one visit; the camera is capture.html."""
     visit = _visit_for(request, uuid)
     patient = visit.patient
-    ghosts = {
-        key: photo.url("display")
-        for key, photo in latest_by_region(
-            member=request.member, patient=patient
-        ).items()
-    }
     return render(
         request,
         "imaging/add.html",
@@ -92,7 +85,6 @@ def add(request, uuid):
             "form": PhotoDetailsForm(
                 initial={"body_region": request.GET.get("region", "")}
             ),
-            "ghosts": ghosts,
             "upload_url": reverse("imaging:upload", kwargs={"uuid": visit.uuid}),
             "bulk": request.GET.get("bulk") == "1",
         },
@@ -269,6 +261,10 @@ def compare(request, uuid):
     second = by_uuid.get(request.GET.get("b", ""))
     if first is None or second is None:
         first, second = default_pair(photos, region=request.GET.get("region", ""))
+    elif photos.index(first) > photos.index(second):
+        # Earlier always on the left (and under the slider's left side), whatever
+        # order the two were picked in: a reversed pair reads as healing backwards.
+        first, second = second, first
     if first is not None and second is not None:
         record_comparison(
             actor=request.member, first=first, second=second, request=request

@@ -167,17 +167,17 @@ def test_the_upload_is_for_staff_who_may_add_photos(
     assert Photo.objects.count() == 0
 
 
-def test_the_capture_page_offers_camera_files_and_the_ghost(
+def test_the_upload_page_offers_files_and_leads_to_the_camera(
     client_for, clinician, visit
 ):
-    earlier = make_photo(actor=clinician, visit=visit, body_region="knee")
     response = client_for(clinician).get(
         reverse("imaging:add", kwargs={"uuid": visit.uuid})
     )
     html = response.content.decode()
-    assert 'capture="environment"' in html and 'accept="image/*"' in html
     assert "multiple" in html and 'id="dropzone"' in html
-    assert earlier.display_url in html  # the ghost overlay of the same region
+    # One camera, on its own page: no second, competing camera button here.
+    assert 'capture="environment"' not in html
+    assert reverse("imaging:capture", kwargs={"uuid": visit.uuid}) in html
     assert response["Cache-Control"].startswith("no-store")
 
 
@@ -315,9 +315,13 @@ def test_compare_defaults_to_the_first_and_latest_of_a_region(client_for, clinic
         reverse("imaging:compare", kwargs={"uuid": patient.uuid}),
         {"a": latest.uuid, "b": first.uuid, "mode": "overlay"},
     )
-    assert (
-        overlay.context["first"] == latest and b'id="overlay-slider"' in overlay.content
-    )
+    assert b'id="overlay-slider"' in overlay.content
+    # Picked the other way round, the earlier photo is still on the left (issue 12).
+    assert overlay.context["first"] == first and overlay.context["second"] == latest
+    html = overlay.content.decode()
+    assert html.index(f"{first.display_url}") < html.index(f"{latest.display_url}")
+    assert 'Earlier: <time datetime="2026-01-01">' in html
+    assert 'Later: <time datetime="2026-01-03">' in html
 
 
 def test_the_gallery_filters_by_region_and_tag(client_for, clinician):

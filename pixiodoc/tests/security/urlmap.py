@@ -188,6 +188,10 @@ URLS: dict[str, Rule] = {
     "imaging:mark": may("edit_patients", post=True, kwargs={"uuid": "photo"}),
     "imaging:add": may("edit_patients", kwargs={"uuid": "visit"}),
     "imaging:upload": may("edit_patients", post=True, kwargs={"uuid": "visit"}),
+    "imaging:capture": may("edit_patients", kwargs={"uuid": "visit"}),
+    "imaging:capture_today": may(
+        "edit_patients", post=True, kwargs={"uuid": "patient"}
+    ),
     "imaging:gallery": may("view_patients", kwargs={"uuid": "patient"}),
     "imaging:compare": may("view_patients", kwargs={"uuid": "patient"}),
 }
