@@ -119,6 +119,7 @@ def pages_of(clinic):
         ("patient-edit", f"/patients/{p}/edit/", "clinician"),
         ("timeline", f"/patients/{p}/", "owner"),
         ("visit-add", f"/patients/{p}/visits/new/", "clinician"),
+        ("camera", f"/photos/visits/{clinic['visit'].uuid}/capture/", "clinician"),
         ("photo-add", f"/photos/visits/{clinic['visit'].uuid}/add/", "clinician"),
         ("gallery", f"/photos/patients/{p}/", "clinician"),
         ("viewer", f"/photos/{photo}/", "clinician"),
