@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.actions import Action
-from audit.services import record_event
+from audit.services import record_event, record_view
 from consent import documents, kiosk, markup
 from consent.checks import purpose_states
 from consent.exceptions import ConsentError
@@ -78,6 +78,15 @@ def start(request, uuid):
     if request.method == "POST" and form.is_valid():
         kiosk.lock(request, patient=patient, template=form.cleaned_data["template"])
         return redirect("consent:kiosk")
+    record_view(
+        action=Action.PATIENT_VIEWED,
+        actor=request.member,
+        request=request,
+        page="consent_start",
+        shown=("name", "record_number"),
+        target=patient,
+        patient=patient,
+    )
     return render(
         request,
         "consent/start.html",
@@ -299,14 +308,15 @@ def _withdraw_confirmation(request, patient):
     if purpose not in granted:
         messages.error(request, "That consent is not given now: nothing to withdraw.")
         return _back_to(patient)
-    # The page names the patient: a read of PHI (S26).
-    record_event(
+    # The page names the patient: a read of PHI (S26, S40).
+    record_view(
         action=Action.PATIENT_VIEWED,
         actor=request.member,
         request=request,
+        page="withdraw_consent",
+        shown=["name", "record_number", "date_of_birth", "consents"],
         target=patient,
         patient=patient,
-        details={"page": "withdraw_consent"},
     )
     return render(
         request,

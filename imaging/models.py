@@ -54,6 +54,9 @@ class Photo(models.Model):
     uploaded_by = models.ForeignKey(
         "accounts.Member", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The page's idempotency key for this upload: a retry after a lost answer
+    # gets this photo again instead of a duplicate (issue 20). Random, no PHI.
+    upload_key = models.CharField(max_length=80, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     # Deletion hides the photo at once; the jobs purge its blobs after a grace period.
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -89,6 +92,11 @@ class Photo(models.Model):
             models.CheckConstraint(
                 condition=models.Q(laterality__in=[k for k, _ in regions.SIDE_CHOICES]),
                 name="imaging_photo_laterality_known",
+            ),
+            models.UniqueConstraint(
+                fields=["uploaded_by", "upload_key"],
+                condition=~models.Q(upload_key=""),
+                name="imaging_photo_one_per_upload_key",
             ),
         ]
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
-from audit.services import record_event
+from audit.services import record_event, record_view
+from imaging.services import record_photos_shown
 from pixiodoc.accounts.decorators import member_may
 from sharing import selectors, services
 from sharing.exceptions import ShareLinkError
@@ -65,6 +66,15 @@ def link_create(request, uuid):
             )
     for photo in form.photo_rows:
         photo.thumb_url = photo.url("thumb")
+    # The form names the patient and lists the photos that may be shared (S40).
+    record_photos_shown(
+        actor=request.member,
+        patient=patient,
+        photos=form.photo_rows,
+        page="share_create",
+        rendition="none",
+        request=request,
+    )
     return render(
         request,
         "sharing/create.html",
@@ -133,11 +143,14 @@ def link_revoke(request, uuid):
     )
     if request.method == "GET":
         may_see_patient = request.member.may("view_patients")
-        # The confirmation names the patient to those who may see patients (S26).
-        record_event(
+        # The confirmation names the patient to those who may see patients (S40).
+        identity = ["name", "record_number", "date_of_birth"] if may_see_patient else []
+        record_view(
             action=Action.SHARE_LINKS_VIEWED,
             actor=request.member,
             request=request,
+            page="revoke_share",
+            shown=["recipient", *identity],
             target=link,
             patient=link.patient.uuid,
         )

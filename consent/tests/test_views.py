@@ -397,7 +397,8 @@ def test_withdrawal_confirmation_names_the_patient_and_is_audited(
     assert f'value="{date.today().isoformat()}"' in page
     event = AccessEvent.objects.get(action="patient_viewed")
     assert event.patient_uuid == patient.uuid
-    assert event.details == {"page": "withdraw_consent"}
+    assert event.details["page"] == "withdraw_consent"
+    assert {"name", "record_number", "date_of_birth"} <= set(event.details["shown"])
 
 
 def test_withdrawal_confirmation_refuses_a_purpose_not_given(

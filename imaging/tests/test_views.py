@@ -293,6 +293,55 @@ def test_annotations_are_saved_by_post_json(
     assert client_for(assistant).get(url).status_code == 405
 
 
+def _annotate(client, photo, body):
+    url = reverse("imaging:annotate", kwargs={"uuid": photo.uuid})
+    return client.post(url, body, content_type="application/json")
+
+
+@pytest.mark.parametrize("depth", [5, 100_000])
+def test_deeply_nested_annotation_json_is_a_400_with_a_message(
+    client_for, clinician, depth
+):
+    photo = make_photo(actor=clinician)
+    response = _annotate(client_for(clinician), photo, "[" * depth + "]" * depth)
+    assert response.status_code == 400
+    assert response.json() == {"error": "Send JSON nested at most 3 levels deep."}
+    assert not AccessEvent.objects.filter(action=Action.ANNOTATION_SAVED).exists()
+
+
+def test_brackets_inside_annotation_text_do_not_count_as_nesting(client_for, clinician):
+    photo = make_photo(actor=clinician)
+    mark = {"kind": "text", "x": 0.5, "y": 0.5, "text": '[[[[{{{{ \\" ]]'}
+    response = _annotate(client_for(clinician), photo, json.dumps({"shapes": [mark]}))
+    assert response.status_code == 200, response.content
+    photo.refresh_from_db()
+    assert json.loads(photo.annotation.shapes)[0]["text"] == mark["text"]
+
+
+def test_a_huge_annotation_body_is_a_400_before_it_is_parsed(client_for, clinician):
+    photo = make_photo(actor=clinician)
+    for size in (300 * 1024, 3 * 1024 * 1024):  # over our cap; over Django's too
+        body = json.dumps({"shapes": [], "padding": "x" * size})
+        response = _annotate(client_for(clinician), photo, body)
+        assert response.status_code == 400
+        assert response.json() == {"error": "Send at most 256 KB of JSON."}
+
+
+def test_an_empty_annotation_body_clears_the_marks(client_for, clinician):
+    photo = make_photo(actor=clinician)
+    response = _annotate(client_for(clinician), photo, "")
+    assert response.status_code == 200
+    photo.refresh_from_db()
+    assert json.loads(photo.annotation.shapes) == []
+
+
+def test_annotation_body_that_is_not_json_is_a_400(client_for, clinician):
+    photo = make_photo(actor=clinician)
+    response = _annotate(client_for(clinician), photo, "{not json")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Send the data as JSON."}
+
+
 def test_compare_defaults_to_the_first_and_latest_of_a_region(client_for, clinician):
     patient = make_patient(actor=clinician)
     from datetime import date
@@ -412,8 +461,9 @@ def test_the_delete_confirmation_names_the_patient(client_for, clinician):
     assert f"{patient.given_name} {patient.family_name}" in html
     assert patient.record_number in html
     assert patient.date_of_birth.strftime("%-d %b %Y") in html
-    event = AccessEvent.objects.get(action="patient_viewed")
-    assert event.details == {"page": "delete_photo", "photo": str(photo.uuid)}
+    event = AccessEvent.objects.filter(action="photo_viewed").latest("id")
+    assert event.details["page"] == "delete" and event.object_uuid == photo.uuid
+    assert {"name", "record_number", "date_of_birth"} <= set(event.details["shown"])
 
 
 def test_the_timeline_query_count_does_not_grow_with_photos(client_for, clinician):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
-from audit.services import record_event
+from audit.services import record_event, record_view
 from patients.exceptions import LifecycleError
 from patients.lifecycle import erasure as erasure_service
 from patients.lifecycle import export as export_service
@@ -236,13 +236,14 @@ def _approval_confirmation(request, uuid):
     patient = erasure.patient
     # Compliance officers see no patient pages (DESIGN.md §6), but approving an
     # erasure needs the name: shown here only, and audited as a read of PHI (S26).
-    record_event(
+    record_view(
         action=Action.PATIENT_VIEWED,
         actor=request.member,
         request=request,
+        page="erasure_approval",
+        shown=["name", "record_number", "date_of_birth", "record_counts"],
         target=patient,
         patient=patient,
-        details={"page": "erasure_approval"},
     )
     return render(
         request,

@@ -208,4 +208,5 @@ def test_approving_asks_first_with_the_patient_and_what_is_destroyed(
     assert erasure.status == "pending"
     event = AccessEvent.objects.get(action="patient_viewed")
     assert event.patient_uuid == patient.uuid
-    assert event.details == {"page": "erasure_approval"}
+    assert event.details["page"] == "erasure_approval"
+    assert {"name", "record_number", "date_of_birth"} <= set(event.details["shown"])

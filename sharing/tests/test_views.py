@@ -161,6 +161,8 @@ def test_revoking_asks_first_naming_the_patient(client_for, clinician):
     assert link.revoked_at is None
     event = AccessEvent.objects.filter(action="share_links_viewed").get()
     assert event.patient_uuid == patient.uuid
+    assert event.details["page"] == "revoke_share"
+    assert {"name", "record_number", "date_of_birth"} <= set(event.details["shown"])
 
 
 def test_the_revoke_confirmation_shows_compliance_no_patient_name(

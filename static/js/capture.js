@@ -48,7 +48,22 @@
       verdictOf(r, false, "choose a body region first, then add the photo again.");
       return;
     }
-    var row = addRow(name);
+    send(addRow(name), file, name, source, uploadKey(), 0);
+  }
+
+  // One random key per photo: a retry after a lost answer is recognised by the
+  // server, which answers the stored photo again instead of storing a duplicate.
+  function uploadKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  var RETRY_DELAYS = [2000, 5000];
+
+  function send(row, file, name, source, key, attempt) {
     var data = new FormData();
     data.append("csrfmiddlewaretoken", field("csrfmiddlewaretoken"));
     ["body_region", "laterality", "tags", "note", "place_by_capture_date"].forEach(function (n) {
@@ -61,6 +76,7 @@
     xhr.open("POST", form.action);
     xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("X-CSRFToken", field("csrfmiddlewaretoken"));
+    xhr.setRequestHeader("X-Upload-Key", key);
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) { row.bar.value = Math.round((e.loaded / e.total) * 95); }
       row.verdict.textContent = "Uploading…";
@@ -68,6 +84,15 @@
     running += 1;
     xhr.addEventListener("loadend", function () {
       running -= 1;
+      var lost = xhr.status === 0 || xhr.status === 502 || xhr.status === 504;
+      if (lost && attempt < RETRY_DELAYS.length) {
+        // The answer was lost, not necessarily the photo: send it again, same key.
+        row.verdict.textContent = "Connection lost, trying again…";
+        window.setTimeout(function () {
+          send(row, file, name, source, key, attempt + 1);
+        }, RETRY_DELAYS[attempt]);
+        return;
+      }
       var body = null;
       try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
       if (body && body.results && body.results.length) {
