@@ -448,6 +448,10 @@ SHOWS_PHI = {
     "audit:member",
     "audit:export_csv",
     "audit:export_pdf",
+    # DICOM and FHIR files of a patient or visit: audited downloads (interop/).
+    "interop:dicom_patient",
+    "interop:dicom_visit",
+    "interop:fhir_patient",
 }
 NO_PHI = {
     "home": "redirects to the patient list or shows a menu",
@@ -507,4 +511,6 @@ NO_PHI = {
     "audit:verify": "queues a chain check, redirects",
     "audit:verification": "the progress of a chain check",
     "imaging:mark": "a change, redirects",
+    "interop:push_patient": "queues PACS pushes, redirects",
+    "interop:push_visit": "queues PACS pushes, redirects",
 }
