@@ -94,9 +94,7 @@ URLS: dict[str, Rule] = {
     "accounts:member_role": may(
         "manage_practice", post=True, kwargs={"uuid": "member"}
     ),
-    "accounts:member_deactivate": may(
-        "manage_practice", post=True, kwargs={"uuid": "member"}
-    ),
+    "accounts:member_deactivate": may("manage_practice", kwargs={"uuid": "member"}),
     "accounts:member_reset_two_factor": may(
         "manage_practice", post=True, kwargs={"uuid": "member"}
     ),
@@ -114,7 +112,7 @@ URLS: dict[str, Rule] = {
     # consent
     "consent:start": may("edit_patients", kwargs={"uuid": "patient"}),
     "consent:add_defaults": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
-    "consent:withdraw": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
+    "consent:withdraw": may("edit_patients", kwargs={"uuid": "patient"}),
     "consent:override": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
     "consent:kiosk": may("edit_patients"),
     "consent:kiosk_leave": may("edit_patients"),
@@ -140,7 +138,7 @@ URLS: dict[str, Rule] = {
     "patients:erasure_create": may("request_erasure"),
     "patients:erasure": may("request_erasure", kwargs={"uuid": "erasure_request"}),
     "patients:erasure_approve": may(
-        "approve_erasure", post=True, kwargs={"uuid": "erasure_request"}
+        "approve_erasure", kwargs={"uuid": "erasure_request"}
     ),
     "patients:erasure_reject": may(
         "approve_erasure", post=True, kwargs={"uuid": "erasure_request"}
@@ -177,7 +175,7 @@ URLS: dict[str, Rule] = {
     "sharing:list": may("revoke_share"),
     "sharing:create": may("create_share", kwargs={"uuid": "patient"}),
     "sharing:detail": may("revoke_share", kwargs={"uuid": "share_link"}),
-    "sharing:revoke": may("revoke_share", post=True, kwargs={"uuid": "share_link"}),
+    "sharing:revoke": may("revoke_share", kwargs={"uuid": "share_link"}),
     "sharing:extend": may("create_share", post=True, kwargs={"uuid": "share_link"}),
     "sharing:passcode": may("create_share", post=True, kwargs={"uuid": "share_link"}),
     # imaging
@@ -484,6 +482,9 @@ SHOWS_PHI = {
     "sharing:list",
     "sharing:create",
     "sharing:detail",
+    "sharing:revoke",  # GET: the confirmation names the link's patient
+    "consent:withdraw",  # GET: the confirmation names the patient
+    "patients:erasure_approve",  # GET: the patient and what will be destroyed
     "sharing:extend",
     "sharing:passcode",
     "imaging:viewer",
@@ -540,13 +541,12 @@ NO_PHI = {
     "accounts:password_reset_complete": "forgot password",
     "accounts:members": "staff, not patients",
     "accounts:member_role": "staff change, redirects",
-    "accounts:member_deactivate": "staff change, redirects",
+    "accounts:member_deactivate": "staff, not patients (GET: the confirmation)",
     "accounts:member_reset_two_factor": "staff change, redirects",
     "accounts:invitation_revoke": "staff change, redirects",
     "accounts:invitation": "joining a practice",
     "patients:create": "an empty form",
     "consent:add_defaults": "a change, redirects",
-    "consent:withdraw": "a change, redirects",
     "consent:override": "a change, redirects",
     "consent:kiosk_leave": "leaves the kiosk",
     "consent:templates": "the practice's consent wording",
@@ -558,7 +558,6 @@ NO_PHI = {
     "patients:retention_policy": "a change, redirects",
     "patients:hold_place": "a change, redirects",
     "patients:hold_release": "a change, redirects",
-    "patients:erasure_approve": "a change, redirects",
     "patients:erasure_reject": "a change, redirects",
     "patients:erasure_retry": "a change, redirects",
     "patients:erasure_certificate": "PHI-free by design (S32)",
@@ -567,7 +566,6 @@ NO_PHI = {
     "patients:erasure_create": "an empty form",
     "patients:export": "the export's progress; the download is audited",
     "patients:export_start": "a change, redirects",
-    "sharing:revoke": "a change, redirects",
     # Opened with a grant they show photos, audited as share_opened and
     # share_photo_viewed (sharing/tests); the walk's visitor has no grant.
     "sharing:open": "the landing page without a grant",
