@@ -82,6 +82,8 @@ class Action(models.TextChoices):
     AUDIT_EXPORTED = "audit_exported", "Audit log exported"
     AUDIT_VERIFY_REQUESTED = "audit_verify_requested", "Audit chain check requested"
     AUDIT_CHAIN_BROKEN = "audit_chain_broken", "Audit chain break detected"
+    DISCLOSURES_VIEWED = "disclosures_viewed", "Accounting of disclosures viewed"
+    DISCLOSURES_EXPORTED = "disclosures_exported", "Accounting of disclosures exported"
     ALERT_RAISED = "alert_raised", "Alert raised"
     ERASURE_REQUESTED = "erasure_requested", "Erasure requested"
     ERASURE_APPROVED = "erasure_approved", "Erasure approved"
