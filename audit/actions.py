@@ -102,6 +102,10 @@ class Action(models.TextChoices):
         "Erasure certificate downloaded",
     )
     EXPORT_READY = "export_ready", "Patient export built"
+    REQUEST_REGISTERED = "request_registered", "Patient request registered"
+    REQUEST_EXTENDED = "request_extended", "Patient request deadline extended"
+    REQUEST_CLOSED = "request_closed", "Patient request closed"
+    REQUEST_VIEWED = "request_viewed", "Patient request viewed"
     EXPORT_FAILED = "export_failed", "Patient export failed"
     EXPORT_EXPIRED = "export_expired", "Patient export expired and deleted"
     BLOBS_SWEPT = "blobs_swept", "Orphan blobs deleted"

@@ -81,3 +81,11 @@ def _pick_up_pending_work(**kwargs) -> None:
         logger.warning("could not look for pending lifecycle jobs at start")
         return
     logger.info("pending lifecycle jobs sent at worker start: %s", sent)
+
+
+@shared_task(name="patients.alert_overdue_requests", **RETRY)
+def alert_overdue_requests() -> int:
+    """Daily: alert the compliance officers once about each overdue patient request."""
+    from patients.lifecycle.requests import alert_overdue
+
+    return alert_overdue()

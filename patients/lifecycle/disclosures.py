@@ -1,5 +1,7 @@
 """How the accounting of disclosures describes patient exports handed out (#16)."""
 
+from django.utils import formats
+
 from audit.actions import Action
 from audit.disclosures import Described, register_disclosure
 from patients.lifecycle.models import PatientExport
@@ -9,28 +11,37 @@ def describe_export_downloads(practice, events) -> dict:
     uuids = {e.object_uuid for e in events if e.object_uuid}
     exports = {
         export.uuid: export
-        for export in PatientExport.objects.filter(
-            practice=practice, uuid__in=uuids
-        ).select_related("downloaded_by__user")
+        for export in PatientExport.objects.filter(practice=practice, uuid__in=uuids)
+        .select_related("downloaded_by__user")
+        .prefetch_related("subject_requests")
     }
     found = {}
     for event in events:
         export = exports.get(event.object_uuid)
         if export is None:
             continue
+        answered = next(iter(export.subject_requests.all()), None)
         found[event.uuid] = Described(
-            recipient=_recipient(export),
+            recipient=_recipient(export, answered),
             what=f"Copy of the whole record ({export.files or 0} files)",
-            purpose="Patient data export",
+            purpose=f"The patient's request: {answered.get_kind_display()}"
+            if answered
+            else "Patient data export",
         )
     return found
 
 
-def _recipient(export) -> str:
+def _recipient(export, answered) -> str:
     member = export.downloaded_by
-    if member is None:
-        return "Handed out by a former member"
-    return f"Handed out by {member.user.display_name} ({member.get_role_display()})"
+    by = (
+        f"{member.user.display_name} ({member.get_role_display()})"
+        if member
+        else "a former member"
+    )
+    if answered is None:
+        return f"Handed out by {by}"
+    received = formats.date_format(answered.received_on)
+    return f"The patient (request received {received}), handed out by {by}"
 
 
 def register() -> None:

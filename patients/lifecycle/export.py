@@ -47,9 +47,27 @@ def _refuse_if_erasing(patient: Patient) -> None:
         )
 
 
+def _may_export(actor: Member, patient: Patient, subject_request) -> bool:
+    """Staff export any patient; whoever handles requests (the compliance officer,
+    who sees no patient pages) exports the patient of an open access or
+    portability request (#16)."""
+    if actor.may("view_patients"):
+        return True
+    return (
+        subject_request is not None
+        and actor.may("handle_requests")
+        and subject_request.is_open
+        and subject_request.kind in subject_request.EXPORT_KINDS
+        and subject_request.patient_id == patient.pk
+    )
+
+
 @transaction.atomic
-def start_export(*, actor: Member, patient: Patient, request=None) -> PatientExport:
-    if not actor.may("view_patients"):
+def start_export(
+    *, actor: Member, patient: Patient, request=None, subject_request=None
+) -> PatientExport:
+    """Queue a patient export; `subject_request` is the request it answers, if any."""
+    if not _may_export(actor, patient, subject_request):
         raise LifecycleError("Only practice staff may export a patient's record.")
     if patient.practice_id != actor.practice_id:
         raise LifecycleError("This patient belongs to another practice.")
@@ -64,6 +82,7 @@ def start_export(*, actor: Member, patient: Patient, request=None) -> PatientExp
         request=request,
         target=export,
         patient=patient,
+        details={"request": str(subject_request.uuid)} if subject_request else None,
     )
     from patients.tasks import build_patient_export
 

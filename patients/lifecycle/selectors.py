@@ -5,7 +5,12 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from patients import blind_index
-from patients.lifecycle.models import ErasureRequest, LegalHold, PatientExport
+from patients.lifecycle.models import (
+    ErasureRequest,
+    LegalHold,
+    PatientExport,
+    SubjectRequest,
+)
 from patients.models import Patient
 from pixiodoc.accounts.models import Member
 
@@ -36,3 +41,7 @@ def find_patient(*, member: Member, reference: str) -> Patient | None:
         pass
     digests = blind_index.record_number_lookup(reference)
     return patients.filter(record_number_digest__in=digests).first()
+
+
+def subject_requests_for(*, member: Member) -> QuerySet[SubjectRequest]:
+    return SubjectRequest.objects.filter(practice_id=member.practice_id)

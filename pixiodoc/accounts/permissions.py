@@ -18,6 +18,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "request_erasure": frozenset({OWNER, CLINICIAN, COMPLIANCE}),
     "approve_erasure": frozenset({OWNER, COMPLIANCE}),
     "manage_retention": frozenset({OWNER, COMPLIANCE}),
+    # Patients' GDPR requests (#16): anyone who hears one registers it; the owner
+    # and the compliance officer answer them (and export the record to do so).
+    "register_request": STAFF | {COMPLIANCE},
+    "handle_requests": frozenset({OWNER, COMPLIANCE}),
     "manage_practice": frozenset({OWNER}),
 }
 

@@ -158,6 +158,24 @@ URLS: dict[str, Rule] = {
     "patients:export_download": may(
         "view_patients", post=True, kwargs={"uuid": "patient_export"}
     ),
+    "patients:requests": may("handle_requests"),
+    "patients:request_create": may("register_request"),
+    "patients:request": may("handle_requests", kwargs={"uuid": "subject_request"}),
+    "patients:request_extend": may(
+        "handle_requests", post=True, kwargs={"uuid": "subject_request"}
+    ),
+    "patients:request_close": may(
+        "handle_requests", post=True, kwargs={"uuid": "subject_request"}
+    ),
+    "patients:request_export": may(
+        "handle_requests", post=True, kwargs={"uuid": "subject_request"}
+    ),
+    "patients:request_export_download": may(
+        "handle_requests", post=True, kwargs={"uuid": "subject_request"}
+    ),
+    "patients:request_erasure": may(
+        "handle_requests", post=True, kwargs={"uuid": "subject_request"}
+    ),
     # audit
     "audit:list": may("view_audit"),
     "audit:patient": may("view_audit", kwargs={"uuid": "patient"}),
@@ -341,6 +359,20 @@ def _patient_export(members):
     return export
 
 
+def _subject_request(members):
+    from datetime import date
+
+    from patients.lifecycle.requests import register_request
+
+    return register_request(
+        actor=members["clinician"],
+        patient=_patient(members),
+        kind="access",
+        received_on=date(2026, 1, 1),
+        source="email",
+    )
+
+
 def _chain_verification(members):
     from audit.verification import request_verification
 
@@ -372,6 +404,7 @@ OBJECTS = {
     "erasure_request": _erasure_request,
     "completed_erasure": _completed_erasure,
     "patient_export": _patient_export,
+    "subject_request": _subject_request,
     "photo": _photo,
     "chain_verification": _chain_verification,
     "rendition": lambda members: "thumb",
