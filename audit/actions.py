@@ -84,6 +84,12 @@ class Action(models.TextChoices):
     AUDIT_CHAIN_BROKEN = "audit_chain_broken", "Audit chain break detected"
     DISCLOSURES_VIEWED = "disclosures_viewed", "Accounting of disclosures viewed"
     DISCLOSURES_EXPORTED = "disclosures_exported", "Accounting of disclosures exported"
+    PROCESSING_RECORD_EXPORTED = (
+        "processing_record_exported",
+        "Record of processing (Art. 30) exported",
+    )
+    BREACH_SCOPED = "breach_scoped", "Breach scope viewed"
+    BREACH_EXPORTED = "breach_exported", "Breach scope and draft notification exported"
     ALERT_RAISED = "alert_raised", "Alert raised"
     ERASURE_REQUESTED = "erasure_requested", "Erasure requested"
     ERASURE_APPROVED = "erasure_approved", "Erasure approved"

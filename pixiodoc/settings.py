@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "consent",
     "imaging",
     "sharing",
+    "compliance",
 ]
 
 MIDDLEWARE = [

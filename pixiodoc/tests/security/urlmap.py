@@ -187,6 +187,14 @@ URLS: dict[str, Rule] = {
     "audit:export_pdf": may("view_audit"),
     "audit:verify": may("view_audit", post=True),
     "audit:verification": may("view_audit", kwargs={"uuid": "chain_verification"}),
+    # compliance
+    "compliance:desk": may("view_audit"),
+    "compliance:record": may("view_audit"),
+    "compliance:breach": may("view_audit"),
+    "compliance:breach_pdf": may(
+        "view_audit",
+        query="start=2026-01-01T00:00&end=2026-01-02T00:00&aware_at=2026-01-03T00:00",
+    ),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
     "sharing:photo": public(
