@@ -4,19 +4,24 @@ Owner and compliance officer only (view_audit). Each document made is an
 event; a breach scope names the patients it lists by uuid in the event (S27).
 """
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from audit.actions import Action
 from audit.services import record_event
 from compliance.breach import scope_breach
+from compliance.break_glass import break_glass_review
 from compliance.forms import BreachScopeForm
 from compliance.record import build_record, record_pdf
 from patients.lifecycle.requests import overdue
 from patients.lifecycle.selectors import subject_requests_for
+from pixiodoc.accounts.breakglass import BreakGlassError, review_grant
 from pixiodoc.accounts.decorators import member_may
+from pixiodoc.accounts.selectors import break_glass_grants_for
 
 
 def _pdf(content: bytes, name: str) -> HttpResponse:
@@ -37,8 +42,28 @@ def desk(request):
             "open_requests": open_requests.count(),
             "overdue_requests": overdue(practice=practice).count(),
             "breach_form": BreachScopeForm(member=request.member),
+            "grants": break_glass_review(member=request.member),
         },
     )
+
+
+@require_POST
+@member_may("view_audit")
+def break_glass_decide(request, uuid):
+    grant = get_object_or_404(break_glass_grants_for(member=request.member), uuid=uuid)
+    try:
+        review_grant(
+            actor=request.member,
+            grant=grant,
+            decision=request.POST.get("decision", ""),
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except BreakGlassError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Review recorded.")
+    return redirect("compliance:desk")
 
 
 @member_may("view_audit")

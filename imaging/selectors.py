@@ -14,7 +14,7 @@ from django.utils import timezone
 from imaging.models import Photo
 from patients.models import Patient
 from pixiodoc.accounts.models import Member, User
-from pixiodoc.accounts.permissions import MATRIX
+from pixiodoc.accounts.permissions import MATRIX, narrowed
 from pixiodoc.prepared import prepared_cursor
 
 
@@ -24,7 +24,8 @@ def photos_for(*, member: Member) -> QuerySet[Photo]:
     Another practice's photo, a deleted photo and a photo of a patient blocked
     for erasure are never in it (404, S8).
     """
-    return _live_photos().filter(patient__practice_id=member.practice_id)
+    photos = _live_photos().filter(patient__practice_id=member.practice_id)
+    return narrowed(photos, member, patient_field="patient__uuid")
 
 
 def _live_photos() -> QuerySet[Photo]:

@@ -26,6 +26,7 @@ from patients.lifecycle.models import ErasureRequest, PatientExport
 from patients.models import Patient
 from pixiodoc import blobs, crypto
 from pixiodoc.accounts.models import Member
+from pixiodoc.accounts.permissions import role_may
 
 logger = logging.getLogger(__name__)
 Status = PatientExport.Status
@@ -50,8 +51,9 @@ def _refuse_if_erasing(patient: Patient) -> None:
 def _may_export(actor: Member, patient: Patient, subject_request) -> bool:
     """Staff export any patient; whoever handles requests (the compliance officer,
     who sees no patient pages) exports the patient of an open access or
-    portability request (#16)."""
-    if actor.may("view_patients"):
+    portability request (#16). A break-glass grant opens a record to read, not
+    to take a copy of it: the role decides."""
+    if actor.is_active and role_may(actor.role, "view_patients"):
         return True
     return (
         subject_request is not None

@@ -13,6 +13,7 @@ from patients.lifecycle.models import (
 )
 from patients.models import Patient
 from pixiodoc.accounts.models import Member
+from pixiodoc.accounts.permissions import narrowed
 
 
 def erasures_for(*, member: Member) -> QuerySet[ErasureRequest]:
@@ -20,7 +21,8 @@ def erasures_for(*, member: Member) -> QuerySet[ErasureRequest]:
 
 
 def exports_for(*, member: Member) -> QuerySet[PatientExport]:
-    return PatientExport.objects.filter(practice_id=member.practice_id)
+    exports = PatientExport.objects.filter(practice_id=member.practice_id)
+    return narrowed(exports, member, patient_field="patient__uuid")
 
 
 def holds_for(*, member: Member) -> QuerySet[LegalHold]:

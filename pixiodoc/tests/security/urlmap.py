@@ -107,6 +107,7 @@ URLS: dict[str, Rule] = {
     # patients
     "patients:list": may("view_patients"),
     "patients:create": may("edit_patients"),
+    "patients:break_glass": signed_in(),
     "patients:timeline": may("view_patients", kwargs={"uuid": "patient"}),
     "patients:edit": may("edit_patients", kwargs={"uuid": "patient"}),
     "patients:visit_create": may("edit_patients", kwargs={"uuid": "patient"}),
@@ -191,6 +192,9 @@ URLS: dict[str, Rule] = {
     "compliance:desk": may("view_audit"),
     "compliance:record": may("view_audit"),
     "compliance:breach": may("view_audit"),
+    "compliance:break_glass_review": may(
+        "view_audit", post=True, kwargs={"uuid": "break_glass_grant"}
+    ),
     "compliance:breach_pdf": may(
         "view_audit",
         query="start=2026-01-01T00:00&end=2026-01-02T00:00&aware_at=2026-01-03T00:00",
@@ -381,6 +385,24 @@ def _subject_request(members):
     )
 
 
+def _break_glass_grant(members):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pixiodoc.accounts.models import BreakGlassGrant
+
+    now = timezone.now()
+    return BreakGlassGrant.objects.create(
+        practice=members["owner"].practice,
+        member=members["compliance"],
+        patient_uuid=_patient(members).uuid,
+        reason="walk",
+        granted_at=now - timedelta(hours=2),
+        expires_at=now - timedelta(hours=1),
+    )
+
+
 def _chain_verification(members):
     from audit.verification import request_verification
 
@@ -413,6 +435,7 @@ OBJECTS = {
     "completed_erasure": _completed_erasure,
     "patient_export": _patient_export,
     "subject_request": _subject_request,
+    "break_glass_grant": _break_glass_grant,
     "photo": _photo,
     "chain_verification": _chain_verification,
     "rendition": lambda members: "thumb",
