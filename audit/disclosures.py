@@ -46,11 +46,20 @@ class Disclosure:
 
 Describer = Callable[..., dict]
 _describers: dict[str, Describer] = {}
+_counts: dict[str, Callable] = {}
 
 
-def register_disclosure(action: str, describe: Describer) -> None:
-    """Count `action` events as disclosures, described by `describe(practice, events)`."""
+def register_disclosure(
+    action: str, describe: Describer, *, counts: Callable | None = None
+) -> None:
+    """Count `action` events as disclosures, described by `describe(practice, events)`.
+
+    `counts(event)`, if given, leaves out events of the action that are no new
+    disclosure (a recipient looking again within the same open).
+    """
     _describers[str(action)] = describe
+    if counts is not None:
+        _counts[str(action)] = counts
 
 
 def disclosure_actions() -> list[str]:
@@ -69,6 +78,7 @@ def disclosures_of(*, practice, patient_uuid, now=None) -> list[Disclosure]:
             created_at__gte=now - PERIOD,
         ).order_by("seq")
     )
+    events = [e for e in events if _counts.get(e.action, _always)(e)]
     by_action: dict[str, list[AccessEvent]] = {}
     for event in events:
         by_action.setdefault(event.action, []).append(event)
@@ -77,6 +87,10 @@ def disclosures_of(*, practice, patient_uuid, now=None) -> list[Disclosure]:
         described.update(_describers[action](practice, group))
     labels = dict(Action.choices)
     return [_disclosure(event, described.get(event.uuid), labels) for event in events]
+
+
+def _always(event) -> bool:
+    return True
 
 
 def _disclosure(event, described: Described | None, labels) -> Disclosure:

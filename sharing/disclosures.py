@@ -59,6 +59,11 @@ def describe_downloads(practice, events) -> dict:
     }
 
 
+def new_open(event) -> bool:
+    """A look again within the same open is recorded too, but is no new disclosure."""
+    return event.details.get("new_open", True)
+
+
 def register() -> None:
-    register_disclosure(Action.SHARE_OPENED, describe_opens)
+    register_disclosure(Action.SHARE_OPENED, describe_opens, counts=new_open)
     register_disclosure(Action.SHARE_DOWNLOADED, describe_downloads)

@@ -153,3 +153,15 @@ def test_staff_may_not_see_disclosures_and_another_practice_is_404(
     outsider.role = "owner"
     outsider.save()
     assert client_for(outsider).get(url).status_code == 404
+
+
+def test_looking_again_within_the_same_open_is_one_disclosure(clinician, patient):
+    link, token = make_link(actor=clinician, patient=patient)
+    recipient = Client()
+    recipient.post(f"/s/{token}/")
+    recipient.get(f"/s/{token}/")
+    assert AccessEvent.objects.filter(action="share_opened").count() == 2
+
+    assert (
+        len(disclosures_of(practice=patient.practice, patient_uuid=patient.uuid)) == 1
+    )
