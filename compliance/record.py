@@ -22,9 +22,9 @@ from django.utils import timezone
 from audit.selectors import chain_status
 from consent.models import Purpose
 from consent.selectors import current_templates
-from imaging.selectors import photos_for
+from imaging.selectors import photos_by_region
 from patients.lifecycle.retention import policy_years
-from patients.selectors import patients_for
+from patients.selectors import patients_held
 from pixiodoc import processing
 from pixiodoc.accounts.selectors import members_for
 from sharing.selectors import share_links_for
@@ -88,13 +88,12 @@ def build_record(*, member, now=None) -> Record:
         forms = [t.title for t in templates if code in t.purposes]
         record.purposes.append((label, LEGAL_BASIS[code], forms))
 
-    patients = patients_for(member=member)
     links = share_links_for(member=member)
     year_ago = now - timedelta(days=365)
     recent_links = list(links.filter(created_at__gte=year_ago))
     roles = dict(members.values_list("role").annotate(n=Count("id")))
     record.subjects = [
-        ("Patients", f"{patients.count()} records held"),
+        ("Patients", f"{patients_held(practice=practice)} records held"),
         (
             "Recipients of share links (clinicians asked for a second opinion)",
             f"{len({link.recipient_email.lower() for link in recent_links})} "
@@ -105,12 +104,7 @@ def build_record(*, member, now=None) -> Record:
             ", ".join(f"{n} {role}" for role, n in sorted(roles.items())) or "none",
         ),
     ]
-    regions = (
-        photos_for(member=member)
-        .values("body_region")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
+    regions = photos_by_region(practice=practice)
     record.data = [
         (
             "Identity and contact",

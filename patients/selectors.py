@@ -59,3 +59,9 @@ def patient_uuid_for_record_number(practice, record_number: str):
         .values_list("uuid", flat=True)
         .first()
     )
+
+
+def patients_held(*, practice) -> int:
+    """How many records the practice holds (blocked ones excluded), for the Art. 30
+    record: a count, whatever the reading member's role may open."""
+    return Patient.objects.filter(practice=practice, blocked_at__isnull=True).count()

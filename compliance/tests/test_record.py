@@ -2,14 +2,22 @@
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from audit.actions import Action
 from audit.models import AccessEvent
 from compliance.record import build_record
 from consent.tests.factories import make_template
+from imaging.tests.factories import make_photo
 from pixiodoc import processing
+from pixiodoc.testing import store_blobs_in
 from sharing.tests.factories import make_link
+
+
+@pytest.fixture(autouse=True)
+def blob_root(settings, tmp_path):
+    return store_blobs_in(settings, tmp_path / "blobs")
 
 
 def pdf_text(content: bytes) -> str:
@@ -22,6 +30,7 @@ def test_the_record_reflects_purposes_recipients_retention_and_measures(
     owner, clinician, compliance
 ):
     make_template(practice=owner.practice, title="Teaching photographs form")
+    make_photo(actor=clinician, body_region="hand")
     make_link(actor=clinician, recipient_email="grey@example.org")
     make_link(actor=clinician, recipient_email="Grey@example.org")
 
@@ -36,13 +45,18 @@ def test_the_record_reflects_purposes_recipients_retention_and_measures(
     }
     assert "Teaching photographs form" in purposes["Teaching"]
     subjects = dict(record.subjects)
-    assert subjects["Patients"] == "2 records held"
+    # Counts of the whole practice, though compliance opens no record itself.
+    assert subjects["Patients"] == "3 records held"
     assert subjects[
         "Recipients of share links (clinicians asked for a second opinion)"
     ].startswith("1 in the last 12 months")
     assert (
         "2 links created in the last 12 months, 2 open now"
         in dict(record.recipients)["Share links (second opinion)"][0]
+    )
+    assert (
+        "1 photographs; by body region: hand 1"
+        in dict(record.data)["Clinical photographs (health data, Art. 9)"]
     )
     assert dict(record.retention)["Patient records"].startswith("10 years")
     assert "3 of 3 active members enrolled" in dict(record.measures)["Sign-in"]
