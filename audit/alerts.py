@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 PATIENT_READS = (
     Action.PATIENT_VIEWED,
     Action.TIMELINE_VIEWED,
+    Action.VISIT_VIEWED,
     Action.PHOTO_VIEWED,
     Action.CONSENT_VIEWED,
     Action.CONSENT_DOWNLOADED,

@@ -6,6 +6,12 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self):
+        # "Verify chain now" runs a stopped broker left waiting are sent again.
+        from audit.verification import resend_waiting
+        from pixiodoc.jobs import register_resender
+
+        register_resender("audit", resend_waiting)
+
         from audit.changelog import register_phi_model
         from pixiodoc.accounts.models import Member, Practice, User
 

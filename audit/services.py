@@ -107,6 +107,32 @@ def record_event(
     return event
 
 
+def record_view(
+    *,
+    action: str,
+    actor,
+    request,
+    page: str,
+    shown,
+    target=None,
+    patient=None,
+    **details,
+) -> AccessEvent:
+    """One event for one page view that showed PHI (S40): the page and what it showed.
+
+    `shown` names the kinds of PHI on the page ("name", "visit_notes", "tags"),
+    never their values (S27); `details` adds uuids (the photos shown, say).
+    """
+    return record_event(
+        action=action,
+        actor=actor,
+        request=request,
+        target=target,
+        patient=patient,
+        details={"page": page, "shown": sorted(shown), **details},
+    )
+
+
 def hold_chains(practices) -> None:
     """Take the chain heads of these practices now, in one order, until commit.
 

@@ -36,10 +36,3 @@ def verify_chain_now(run_uuid: str) -> str:
     run = ChainVerification.objects.select_related("practice").filter(uuid=run_uuid)
     found = run.first()
     return carry_out(found).state if found else "gone"
-
-
-@shared_task(acks_late=True)
-def resend_chain_verifications() -> int:
-    from audit.verification import resend_waiting
-
-    return resend_waiting()

@@ -1,25 +1,23 @@
 """ "Verify chain now" (#16): the nightly chain check, asked for from the audit page.
 
 The run is a row committed with the request; the job is queued after the commit
-and reports progress on the row, so the page can show it and a stopped broker
-loses nothing (beat sends a run still pending again).
+(pixiodoc.jobs) and reports progress on the row, so the page can show it, and a
+stopped broker loses nothing: the jobs resender sends a waiting run again.
 """
 
-import logging
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from kombu.exceptions import KombuError
 
 from audit.actions import Action
 from audit.alerts import keep_result
 from audit.models import AccessEvent, ChainVerification
 from audit.services import record_event
 from audit.verify import verify_chain
+from pixiodoc import jobs
 
-logger = logging.getLogger(__name__)
 RESEND_AFTER = timedelta(minutes=1)
 
 
@@ -51,18 +49,14 @@ def request_verification(*, actor, request=None) -> ChainVerification:
         request=request,
         target=run,
     )
-    uuid = str(run.uuid)
-    transaction.on_commit(lambda: send(uuid))
+    jobs.send_on_commit(_task(), str(run.uuid))
     return run
 
 
-def send(run_uuid: str) -> None:
-    from audit.tasks import verify_chain_now
+def _task():
+    from audit.tasks import verify_chain_now  # tasks import this module: no cycle
 
-    try:
-        verify_chain_now.delay(run_uuid)
-    except KombuError:
-        logger.warning("chain verification %s not queued: broker unavailable", run_uuid)
+    return verify_chain_now
 
 
 def carry_out(run: ChainVerification) -> ChainVerification:
@@ -92,12 +86,20 @@ def carry_out(run: ChainVerification) -> ChainVerification:
     return run
 
 
-def resend_waiting() -> int:
-    """Beat: send again the runs a lost message or a stopped broker left waiting."""
-    stale = ChainVerification.objects.exclude(
-        state=ChainVerification.State.DONE
-    ).filter(requested_at__lt=timezone.now() - RESEND_AFTER)
-    uuids = [str(u) for u in stale.values_list("uuid", flat=True)]
+def resend_waiting(*, include_leased: bool = False) -> dict[str, int]:
+    """pixiodoc.jobs resender: runs a lost message or a stopped broker left waiting.
+
+    A run still marked running is sent again only at a worker start
+    (`include_leased`): its worker may have died with the previous one.
+    carry_out starts a run over, so sending one twice costs a second check only.
+    """
+    waiting = ChainVerification.objects.filter(
+        state=ChainVerification.State.PENDING,
+        requested_at__lt=timezone.now() - RESEND_AFTER,
+    )
+    if include_leased:
+        waiting = ChainVerification.objects.exclude(state=ChainVerification.State.DONE)
+    uuids = [str(u) for u in waiting.values_list("uuid", flat=True)]
     for uuid in uuids:
-        send(uuid)
-    return len(uuids)
+        jobs.send(_task(), uuid)
+    return {"chain verifications": len(uuids)}

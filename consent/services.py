@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import KombuError
 
 from audit.actions import Action
 from audit.services import record_event
@@ -30,7 +29,7 @@ from consent.models import (
     Withdrawal,
 )
 from consent.signature import check_signature
-from pixiodoc import blobs
+from pixiodoc import blobs, jobs
 from pixiodoc.accounts.models import Member, Practice
 
 logger = logging.getLogger(__name__)
@@ -238,12 +237,7 @@ def queue_pdf(consent_uuid: str) -> None:
     beat job `requeue_consent_pdfs` sends it again later (nothing is lost)."""
     from consent import tasks  # services import tasks: no cycle
 
-    try:
-        tasks.render_consent_pdf.delay(consent_uuid)
-    except KombuError:
-        logger.warning(
-            "consent PDF for %s not queued: broker unavailable", consent_uuid
-        )
+    jobs.send(tasks.render_consent_pdf, consent_uuid)
 
 
 def signature_png(consent: Consent) -> bytes:

@@ -4,12 +4,16 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.db import OperationalError
+from django.db.models import Q
 from django.utils import timezone
 
 from pixiodoc.db import is_transient
 
-# A document still not ready this long after its last attempt is queued again.
+# A document still not ready this long after its last attempt is queued again:
+# soon when it was never tried (its message was lost), later after a failure
+# (render_consent_pdf backs off by itself).
 STALE_AFTER = timedelta(minutes=10)
+NEVER_TRIED_AFTER = timedelta(minutes=1)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=10, default_retry_delay=30)
@@ -38,8 +42,10 @@ def requeue_consent_pdfs() -> int:
     from consent.models import ConsentDocument
     from consent.services import queue_pdf
 
+    now = timezone.now()
     stale = ConsentDocument.objects.exclude(status=ConsentDocument.Status.READY).filter(
-        updated_at__lt=timezone.now() - STALE_AFTER
+        Q(updated_at__lt=now - STALE_AFTER)
+        | Q(attempts=0, updated_at__lt=now - NEVER_TRIED_AFTER)
     )
     uuids = [str(u) for u in stale.values_list("consent__uuid", flat=True)]
     for uuid in uuids:

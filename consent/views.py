@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.actions import Action
-from audit.services import record_event
+from audit.services import record_event, record_view
 from consent import documents, kiosk, markup
 from consent.exceptions import ConsentError
 from consent.forms import (
@@ -77,6 +77,15 @@ def start(request, uuid):
     if request.method == "POST" and form.is_valid():
         kiosk.lock(request, patient=patient, template=form.cleaned_data["template"])
         return redirect("consent:kiosk")
+    record_view(
+        action=Action.PATIENT_VIEWED,
+        actor=request.member,
+        request=request,
+        page="consent_start",
+        shown=("name", "record_number"),
+        target=patient,
+        patient=patient,
+    )
     return render(
         request,
         "consent/start.html",

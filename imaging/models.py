@@ -54,6 +54,9 @@ class Photo(models.Model):
     uploaded_by = models.ForeignKey(
         "accounts.Member", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The page's idempotency key for this upload: a retry after a lost answer
+    # gets this photo again instead of a duplicate (issue 20). Random, no PHI.
+    upload_key = models.CharField(max_length=80, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     # Deletion hides the photo at once; the jobs purge its blobs after a grace period.
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -90,6 +93,11 @@ class Photo(models.Model):
                 condition=models.Q(laterality__in=[k for k, _ in regions.SIDE_CHOICES]),
                 name="imaging_photo_laterality_known",
             ),
+            models.UniqueConstraint(
+                fields=["uploaded_by", "upload_key"],
+                condition=~models.Q(upload_key=""),
+                name="imaging_photo_one_per_upload_key",
+            ),
         ]
 
     def __str__(self):
@@ -122,6 +130,16 @@ class Photo(models.Model):
     @property
     def region_label(self) -> str:
         return regions.label(self.body_region)
+
+    @property
+    def side_label(self) -> str:
+        """The side in words, never blank: an unstated side is a wrong-site risk."""
+        return regions.side_label(self.laterality)
+
+    @property
+    def site_label(self) -> str:
+        """Region and side together, as every caption shows them ("Knee, left")."""
+        return f"{self.region_label}, {self.side_label}"
 
     @property
     def tag_list(self) -> list[str]:

@@ -68,3 +68,11 @@ def resolve(code: str) -> BodyRegion | None:
 def label(key: str) -> str:
     region = BY_KEY.get(key)
     return region.label if region else key
+
+
+# Captions spell the side out; "" means the photographer chose "Not applicable".
+SIDE_CAPTIONS = {"left": "left", "right": "right", "both": "both sides", "": "no side"}
+
+
+def side_label(key: str) -> str:
+    return SIDE_CAPTIONS.get(key, key)

@@ -9,11 +9,11 @@ import json
 import logging
 import uuid as uuid_module
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.actions import Action, Outcome
-from audit.services import record_event
+from audit.services import record_event, record_view
 from consent.checks import (
     active_override,
     has_consent,
@@ -64,9 +64,13 @@ def add_photo(
     note: str = "",
     source: str = Photo.Source.UPLOAD,
     place_by_capture_date: bool = False,
+    upload_key: str = "",
     request=None,
 ) -> Photo:
     """Validate, clean, encrypt and store one image on a visit.
+
+    An `upload_key` the member already stored a photo under answers that photo
+    again (a retry after a lost answer stores no duplicate).
 
     With `place_by_capture_date`, a photo whose EXIF says when it was taken goes
     on the patient's visit of that date (made when there is none) instead.
@@ -88,6 +92,11 @@ def add_photo(
         raise ImagingError("Choose a body region from the list.")
     if laterality not in dict(regions.SIDE_CHOICES):
         raise ImagingError("Choose left, right, both or not applicable.")
+    if (
+        upload_key
+        and (earlier := _stored_under(actor, patient, upload_key)) is not None
+    ):
+        return earlier
     consent_details = require_treatment_consent(patient=patient)
     tags = normalise_tags(tags)
     try:
@@ -117,6 +126,7 @@ def add_photo(
         height=processed.height,
         captured_at=_aware(processed.captured_at),
         uploaded_by=actor,
+        upload_key=upload_key,
     )
     photo.processing_notes = tuple(processed.notes)
     stored: list[str] = []
@@ -139,12 +149,33 @@ def add_photo(
             request=request,
             details=consent_details,
         )
+    except IntegrityError:
+        blobs.discard(stored)
+        # The same key stored by a concurrent retry: answer that photo.
+        if (
+            upload_key
+            and (earlier := _stored_under(actor, patient, upload_key)) is not None
+        ):
+            return earlier
+        raise
     except BaseException:
         # The row never committed: its blobs would be orphans.
-        for name in stored:
-            blobs.delete_blob(name)
+        blobs.discard(stored)
         raise
     return photo
+
+
+def _stored_under(actor: Member, patient, upload_key: str) -> Photo | None:
+    return (
+        Photo.objects.select_related("visit")
+        .filter(
+            uploaded_by=actor,
+            patient=patient,
+            upload_key=upload_key,
+            deleted_at__isnull=True,
+        )
+        .first()
+    )
 
 
 def record_photo_refused(
@@ -262,7 +293,13 @@ def read_rendition(
 
 
 def record_photos_shown(
-    *, actor: Member, patient, photos, page: str, request=None
+    *,
+    actor: Member,
+    patient,
+    photos,
+    page: str,
+    request=None,
+    rendition: str = "thumb",
 ) -> None:
     """One event for a page that shows many thumbnails (timeline, gallery)."""
     record_event(
@@ -273,10 +310,32 @@ def record_photos_shown(
         patient=patient,
         details={
             "page": page,
-            "rendition": "thumb",
+            "rendition": rendition,
             "photos": [str(p.uuid) for p in photos],
         },
     )
+
+
+# What a page about one photo shows besides the image (S40): kinds, never values.
+PHOTO_PAGE_SHOWS = ("name", "visit_date", "body_region", "tags", "note")
+
+
+def record_photo_page(*, actor: Member, photo: Photo, page: str, request=None):
+    """One event for a page about one photo (viewer, deletion): what it showed."""
+    shown = [*PHOTO_PAGE_SHOWS, *(["annotation"] if _has_marks(photo) else [])]
+    record_view(
+        action=Action.PHOTO_VIEWED,
+        actor=actor,
+        request=request,
+        page=page,
+        shown=shown,
+        target=photo,
+        patient=photo.patient,
+    )
+
+
+def _has_marks(photo: Photo) -> bool:
+    return Annotation.objects.filter(photo=photo).exclude(shapes="[]").exists()
 
 
 @transaction.atomic

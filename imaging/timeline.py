@@ -7,6 +7,7 @@ string reaches both sections, the strips show only matching photos and a visit
 with none is hidden.
 """
 
+from consent.checks import capture_allowed
 from imaging import covering, regions
 from imaging.forms import FilterForm
 from imaging.selectors import filter_photos, patient_photos
@@ -31,7 +32,14 @@ def patient_context(member, patient, visits, *, query) -> dict:
         "region_label": regions.label(region) if region else "",
         "tag": tag,
         "may_edit": member.may("edit_patients"),
+        # Consent before work: the camera is offered only where it may be used.
+        "capture_allowed": member.may("edit_patients") and capture_allowed(patient),
     }
+
+
+def new_photos(query) -> set[str]:
+    """The photos the camera page just stored (`?new=uuid,uuid`): marked on the strip."""
+    return set(query.get("new", "").split(",")) - {""} if query else set()
 
 
 def visit_context(member, patient, visits, *, query) -> dict:
@@ -45,7 +53,9 @@ def visit_context(member, patient, visits, *, query) -> dict:
         tag=tag,
     )
     by_visit: dict[int, list] = {}
+    new = new_photos(query)
     for photo in photos:
+        photo.is_new = str(photo.uuid) in new
         token = covering.cover_token(member=member, photo=photo)
         by_visit.setdefault(photo.visit_id, []).append(
             (photo, f"{photo.url('thumb')}?c={token}")
@@ -55,12 +65,14 @@ def visit_context(member, patient, visits, *, query) -> dict:
             actor=member, patient=patient, photos=photos, page="timeline"
         )
     may_edit = member.may("edit_patients")
+    may_capture = may_edit and capture_allowed(patient)
     filtered = bool(region or tag)
     return {
         visit.pk: {
             "photos": by_visit.get(visit.pk, []),
             "no_match": filtered and visit.pk not in by_visit,
             "may_edit": may_edit,
+            "may_capture": may_capture,
         }
         for visit in visits
     }

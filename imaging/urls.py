@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from imaging import views
+from imaging import capture_views, views
 
 
 class RenditionConverter:
@@ -24,6 +24,12 @@ urlpatterns = [
     path("<uuid:uuid>/mark/", views.mark, name="mark"),
     path("visits/<uuid:uuid>/add/", views.add, name="add"),
     path("visits/<uuid:uuid>/upload/", views.upload, name="upload"),
+    path("visits/<uuid:uuid>/capture/", capture_views.capture, name="capture"),
+    path(
+        "patients/<uuid:uuid>/capture/",
+        capture_views.capture_today,
+        name="capture_today",
+    ),
     path("patients/<uuid:uuid>/", views.gallery, name="gallery"),
     path("patients/<uuid:uuid>/compare/", views.compare, name="compare"),
 ]

@@ -1,6 +1,7 @@
 """Capture and upload, serving renditions, viewer, comparison, annotation, deletion."""
 
 import json
+import re
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
@@ -8,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.actions import Action
+from audit.services import record_view
 from imaging import covering, regions
 from imaging.exceptions import ImagingError, PhotoRefused
 from imaging.forms import DeletePhotoForm, FilterForm, PhotoDetailsForm
@@ -16,7 +19,6 @@ from imaging.placeholder import placeholder_png
 from imaging.responses import image_response
 from imaging.selectors import (
     filter_photos,
-    latest_by_region,
     patient_photos,
     photos_for,
 )
@@ -27,11 +29,22 @@ from imaging.services import (
     mark_photo,
     read_rendition,
     record_comparison,
+    record_photo_page,
     record_photos_shown,
     save_annotation,
 )
 from patients.selectors import patients_for, visits_for
+from pixiodoc import blobs
 from pixiodoc.accounts.decorators import member_may
+from pixiodoc.jsonbody import JsonBodyError, parse_json_body
+
+# {"shapes": [{...}]} is three levels; 200 text marks of 200 characters, each
+# escaped as \uXXXX at worst, stay under 256 KB (imaging.services.MAX_SHAPES).
+ANNOTATION_MAX_DEPTH = 3
+ANNOTATION_MAX_BYTES = 256 * 1024
+
+# static/js/capture.js sends 32 random hex digits per file it uploads.
+UPLOAD_KEY = re.compile(r"[0-9a-f]{32}")
 
 
 @require_GET
@@ -72,15 +85,19 @@ def _visit_for(request, uuid):
 @require_GET
 @member_may("edit_patients")
 def add(request, uuid):
-    """Capture with the camera, or pick or drop files, for one visit."""
+    """Pick or drop files (or a folder) for one visit; the camera is capture.html."""
     visit = _visit_for(request, uuid)
     patient = visit.patient
-    ghosts = {
-        key: photo.url("display")
-        for key, photo in latest_by_region(
-            member=request.member, patient=patient
-        ).items()
-    }
+    # The page names the patient and the visit (S40).
+    record_view(
+        action=Action.PATIENT_VIEWED,
+        actor=request.member,
+        request=request,
+        page="add_photos",
+        shown=("name", "visit_date"),
+        target=visit,
+        patient=patient,
+    )
     return render(
         request,
         "imaging/add.html",
@@ -90,7 +107,6 @@ def add(request, uuid):
             "form": PhotoDetailsForm(
                 initial={"body_region": request.GET.get("region", "")}
             ),
-            "ghosts": ghosts,
             "upload_url": reverse("imaging:upload", kwargs={"uuid": visit.uuid}),
             "bulk": request.GET.get("bulk") == "1",
         },
@@ -120,8 +136,9 @@ def upload(request, uuid):
         if request.POST.get("source") == "camera"
         else Photo.Source.UPLOAD
     )
+    upload_key = _upload_key(request)
     results = []
-    for upload_file in files:
+    for index, upload_file in enumerate(files):
         name = upload_file.name or "photo"
         try:
             photo = add_photo(
@@ -135,10 +152,22 @@ def upload(request, uuid):
                 note=form.cleaned_data["note"],
                 source=source,
                 place_by_capture_date=form.cleaned_data["place_by_capture_date"],
+                upload_key=f"{upload_key}:{index}" if upload_key else "",
                 request=request,
             )
         except PhotoRefused as refused:
             results.append({"name": name, "stored": False, "message": str(refused)})
+        except blobs.BlobWriteError:
+            # Logged with the storage error by pixiodoc.blobs; the others carry on.
+            results.append(
+                {
+                    "name": name,
+                    "stored": False,
+                    "message": f"{name} was not stored (the photo store did not "
+                    "accept it); nothing of it was kept. Try again.",
+                    "retry": True,
+                }
+            )
         except ImagingError as error:
             # A rule for the whole upload (consent, role): the same for every file.
             results.append({"name": name, "stored": False, "message": str(error)})
@@ -154,7 +183,12 @@ def upload(request, uuid):
                     "viewer": photo.get_absolute_url(),
                 }
             )
-    status = 200 if any(r["stored"] for r in results) else 422
+    if any(r["stored"] for r in results):
+        status = 200
+    elif any(r.get("retry") for r in results):
+        status = 503  # storage trouble: the same upload may succeed later
+    else:
+        status = 422
     if wants_json:
         return JsonResponse({"results": results}, status=status)
     return render(
@@ -163,6 +197,12 @@ def upload(request, uuid):
         {"visit": visit, "patient": visit.patient, "results": results},
         status=status,
     )
+
+
+def _upload_key(request) -> str:
+    """The page's idempotency key (header or field); anything malformed is ignored."""
+    key = request.headers.get("X-Upload-Key") or request.POST.get("upload_key", "")
+    return key if UPLOAD_KEY.fullmatch(key) else ""
 
 
 def _photo_for(request, uuid):
@@ -186,6 +226,7 @@ def viewer(request, uuid):
     previous = siblings[index - 1] if index > 0 else None
     following = siblings[index + 1] if index + 1 < len(siblings) else None
     shapes = json.loads(photo.annotation.shapes) if _has_annotation(photo) else []
+    record_photo_page(actor=request.member, photo=photo, page="viewer", request=request)
     return render(
         request,
         "imaging/viewer.html",
@@ -267,9 +308,22 @@ def compare(request, uuid):
     second = by_uuid.get(request.GET.get("b", ""))
     if first is None or second is None:
         first, second = default_pair(photos, region=request.GET.get("region", ""))
+    elif photos.index(first) > photos.index(second):
+        # Earlier always on the left (and under the slider's left side), whatever
+        # order the two were picked in: a reversed pair reads as healing backwards.
+        first, second = second, first
     if first is not None and second is not None:
         record_comparison(
             actor=request.member, first=first, second=second, request=request
+        )
+    else:  # no pair to compare: the page still names the patient and lists photos
+        record_photos_shown(
+            actor=request.member,
+            patient=patient,
+            photos=photos,
+            page="compare",
+            rendition="none",
+            request=request,
         )
     return render(
         request,
@@ -298,17 +352,22 @@ def default_pair(photos, *, region: str = ""):
 def annotate(request, uuid):
     photo = _photo_for(request, uuid)
     try:
-        shapes = json.loads(request.body or b"[]")
+        shapes = parse_json_body(
+            request,
+            max_bytes=ANNOTATION_MAX_BYTES,
+            max_depth=ANNOTATION_MAX_DEPTH,
+            empty=[],
+        )
         if isinstance(shapes, dict):
             shapes = shapes.get("shapes")
         save_annotation(
-            actor=request.member, photo=photo, shapes=shapes, request=request
+            actor=request.member,
+            photo=photo,
+            shapes=shapes,
+            request=request,
         )
-    except (ValueError, ImagingError) as error:
-        message = (
-            str(error) if isinstance(error, ImagingError) else "Send marks as JSON."
-        )
-        return JsonResponse({"error": message}, status=400)
+    except (JsonBodyError, ImagingError) as error:
+        return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse({"saved": True})
 
 
@@ -352,6 +411,7 @@ def delete(request, uuid):
         else:
             messages.success(request, "Photo deleted.")
             return redirect(photo.patient)
+    record_photo_page(actor=request.member, photo=photo, page="delete", request=request)
     return render(
         request,
         "imaging/delete.html",

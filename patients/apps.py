@@ -13,6 +13,10 @@ class PatientsConfig(AppConfig):
         disclosures.register()  # exports handed out count as disclosures (#16)
         labels.register()  # the audit pages name patients and visits
         blobrefs.register_blob_references("patients", _export_blob_names)
+        from patients.lifecycle.housekeeping import resume_pending
+        from pixiodoc.jobs import register_resender
+
+        register_resender("patients", resume_pending)
 
         from audit.changelog import register_phi_model
         from audit.lookups import register_patient_lookup

@@ -176,14 +176,19 @@ def update_visit(*, actor: Member, visit: Visit, request=None, **fields) -> Visi
 
 
 def visit_on_or_create(
-    *, actor: Member, patient: Patient, visit_on: date, request=None
+    *,
+    actor: Member,
+    patient: Patient,
+    visit_on: date,
+    request=None,
+    reason: str = "Imported photos",
 ) -> Visit:
-    """The patient's visit on that date, made when there is none (photo import)."""
+    """The patient's visit on that date, made when there is none (photo import, capture)."""
     existing = patient.visits.filter(visit_on=visit_on).order_by("created_at").first()
     return existing or create_visit(
         actor=actor,
         patient=patient,
         visit_on=visit_on,
         request=request,
-        reason="Imported photos",
+        reason=reason,
     )

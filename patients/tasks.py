@@ -7,7 +7,6 @@ resumes from the progress saved on its row.
 import logging
 
 from celery import shared_task
-from celery.signals import worker_ready
 from django.db import OperationalError
 
 logger = logging.getLogger(__name__)
@@ -30,19 +29,40 @@ def carry_out_erasure(self, request_uuid: str) -> str:
     return result.status
 
 
-@shared_task(name="patients.build_patient_export", **RETRY)
-def build_patient_export(export_uuid: str) -> str:
-    from patients.lifecycle.export import build_export
+@shared_task(bind=True, name="patients.build_patient_export", **RETRY)
+def build_patient_export(self, export_uuid: str) -> str:
+    from patients.lifecycle.export import build_export, busy_for
 
-    return build_export(export_uuid=export_uuid)
+    status = build_export(export_uuid=export_uuid)
+    if wait := busy_for(export_uuid=export_uuid):
+        # Another runner holds the lease (or held it and died): look again later.
+        raise self.retry(countdown=wait, max_retries=None)
+    return status
 
 
-@shared_task(name="patients.retention_purge", **RETRY)
-def retention_purge() -> str:
-    """Nightly: queue an erasure for every record due under its practice's policy."""
-    from patients.lifecycle.retention import purge
+@shared_task(bind=True, name="patients.retention_purge", **RETRY)
+def retention_purge(self, run_uuid: str = "") -> str:
+    """Nightly: queue an erasure for every record due under its practice's policy.
 
-    run = purge()
+    With a run's uuid (sent by the resender), carry on that unfinished run.
+    """
+    from patients.lifecycle.retention import (
+        claim_run,
+        continue_run,
+        purge,
+        run_busy_for,
+    )
+
+    if run_uuid:
+        run = claim_run(run_uuid=run_uuid)
+        if run is None:
+            if wait := run_busy_for(run_uuid=run_uuid):
+                # Another runner holds the lease (or held it and died).
+                raise self.retry(countdown=wait, max_retries=None)
+            return run_uuid  # finished
+        run = continue_run(run=run)
+    else:
+        run = purge()
     totals = {
         key: sum(entry[key] for entry in run.report.values())
         for key in ("due", "held", "queued")
@@ -52,35 +72,21 @@ def retention_purge() -> str:
     return str(run.uuid)
 
 
-@shared_task(name="patients.resume_pending_jobs", **RETRY)
-def resume_pending_jobs(include_leased: bool = False) -> dict:
-    from patients.lifecycle.housekeeping import resume_pending
-
-    return resume_pending(include_leased=include_leased)
-
-
 @shared_task(name="patients.housekeeping", **RETRY)
 def housekeeping() -> dict:
-    """Nightly: expire exports, run each app's purge, sweep orphan blobs."""
+    """Nightly: expire exports, run each app's purge."""
     from patients.lifecycle.export import expire_exports
-    from patients.lifecycle.housekeeping import run_app_purges, sweep_orphan_blobs
+    from patients.lifecycle.housekeeping import run_app_purges
 
-    result = {"exports_expired": expire_exports(), "purges": run_app_purges()}
-    result["orphans"] = sweep_orphan_blobs()
-    return result
+    return {"exports_expired": expire_exports(), "purges": run_app_purges()}
 
 
-@worker_ready.connect
-def _pick_up_pending_work(**kwargs) -> None:
-    """At every worker start, send again what waits (a broker outage loses nothing)."""
-    from patients.lifecycle.housekeeping import resume_pending
+@shared_task(name="patients.sweep_orphan_blobs", **RETRY)
+def sweep_orphan_blobs() -> dict:
+    """Every 15 minutes: blobs no row names (a write that failed half-way) go."""
+    from patients.lifecycle.housekeeping import sweep_orphan_blobs as sweep
 
-    try:
-        sent = resume_pending(include_leased=True)
-    except OperationalError:
-        logger.warning("could not look for pending lifecycle jobs at start")
-        return
-    logger.info("pending lifecycle jobs sent at worker start: %s", sent)
+    return sweep()
 
 
 @shared_task(name="patients.alert_overdue_requests", **RETRY)

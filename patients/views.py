@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from audit.actions import Action
-from audit.services import record_event
+from audit.services import record_event, record_view
 from patients import timeline as timeline_sections
 from patients.exceptions import PatientError
 from patients.forms import PatientForm, SearchForm, VisitForm
@@ -19,6 +20,9 @@ from patients.services import create_patient, create_visit, update_patient, upda
 from pixiodoc.accounts.decorators import member_may
 
 PAGE_SIZE = 25
+# What the patient and visit forms show (S40): kinds of PHI, never values.
+PATIENT_SHOWN = ("name", "date_of_birth", "record_number", "contact", "notes")
+VISIT_SHOWN = ("name", "visit_date", "visit_reason", "visit_notes")
 
 
 @member_may("view_patients")
@@ -68,14 +72,6 @@ def patient_create(request):
 def patient_edit(request, uuid):
     patient = get_object_or_404(patients_for(member=request.member), uuid=uuid)
     form = PatientForm(request.POST or None, instance=patient)
-    if request.method == "GET":
-        record_event(
-            action=Action.PATIENT_VIEWED,
-            actor=request.member,
-            request=request,
-            target=patient,
-            patient=patient,
-        )
     if request.method == "POST" and form.is_valid():
         fresh = get_object_or_404(patients_for(member=request.member), uuid=uuid)
         try:
@@ -90,6 +86,15 @@ def patient_edit(request, uuid):
         else:
             messages.success(request, "Patient details saved.")
             return redirect(fresh)
+    record_view(
+        action=Action.PATIENT_VIEWED,
+        actor=request.member,
+        request=request,
+        page="patient_edit",
+        shown=PATIENT_SHOWN,
+        target=patient,
+        patient=patient,
+    )
     return render(
         request, "patients/patient_form.html", {"form": form, "patient": patient}
     )
@@ -139,9 +144,12 @@ def visit_create(request, uuid):
         request.POST or None,
         practice=request.member.practice,
         initial={
+            # Today in the practice's time zone: most visits are recorded the day
+            # they happen (#12).
+            "visit_on": timezone.localdate(),
             "clinician": request.member
             if request.member.role in ("owner", "clinician")
-            else None
+            else None,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -157,6 +165,15 @@ def visit_create(request, uuid):
         else:
             messages.success(request, "Visit added.")
             return redirect(patient)
+    record_view(
+        action=Action.PATIENT_VIEWED,
+        actor=request.member,
+        request=request,
+        page="visit_create",
+        shown=("name",),
+        target=patient,
+        patient=patient,
+    )
     return render(
         request, "patients/visit_form.html", {"form": form, "patient": patient}
     )
@@ -181,6 +198,15 @@ def visit_edit(request, uuid):
         else:
             messages.success(request, "Visit saved.")
             return redirect(visit.patient)
+    record_view(
+        action=Action.VISIT_VIEWED,
+        actor=request.member,
+        request=request,
+        page="visit_edit",
+        shown=VISIT_SHOWN,
+        target=visit,
+        patient=visit.patient,
+    )
     return render(
         request,
         "patients/visit_form.html",

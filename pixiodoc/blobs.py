@@ -6,6 +6,7 @@ name, encrypted with that patient's data key. A key holder is any object with
 names no app.
 """
 
+import errno
 import logging
 import secrets
 from typing import Protocol
@@ -35,12 +36,49 @@ def data_key(holder: KeyHolder) -> bytes:
     )
 
 
-def save_blob(holder: KeyHolder, *, obj, label: str, plaintext: bytes) -> str:
-    """Encrypt and store; returns the storage name to keep on the owning row."""
+class BlobWriteError(Exception):
+    """The storage refused a write (disk full, S3 down); nothing of it was kept.
+
+    `reason` names the storage error (an errno name, an S3 error code), no PHI.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(f"blob not stored: {reason}")
+        self.reason = reason
+
+
+def storage_error(exc: BaseException) -> str:
+    """Which storage error it was, for logs: ENOSPC, SlowDown, EndpointConnectionError."""
+    if isinstance(exc, OSError) and exc.errno in errno.errorcode:
+        return errno.errorcode[exc.errno]
+    response = getattr(exc, "response", None)  # botocore's ClientError
+    if isinstance(response, dict) and response.get("Error", {}).get("Code"):
+        return str(response["Error"]["Code"])
+    return type(exc).__name__
+
+
+def new_blob_name(holder: KeyHolder) -> str:
+    return f"{prefix_for(holder.uuid)}{secrets.token_hex(16)}"
+
+
+def save_blob(
+    holder: KeyHolder, *, obj, label: str, plaintext: bytes, name: str = ""
+) -> str:
+    """Encrypt and store; returns the storage name to keep on the owning row.
+
+    Give `name` (from new_blob_name) to record it on the row before writing. A
+    failed write removes what it wrote and raises BlobWriteError.
+    """
     aad = crypto.blob_aad(patient=str(holder.uuid), obj=str(obj), label=label)
     ciphertext = crypto.encrypt(data_key(holder), plaintext, aad)
-    name = f"{prefix_for(holder.uuid)}{secrets.token_hex(16)}"
-    return default_storage.save(name, ContentFile(ciphertext))
+    name = name or new_blob_name(holder)
+    try:
+        return default_storage.save(name, ContentFile(ciphertext))
+    except Exception as exc:  # noqa: BLE001 - any storage failure: clean up, say which
+        reason = storage_error(exc)
+        logger.error("blob write failed for patient %s: %s", holder.uuid, reason)
+        discard([name])
+        raise BlobWriteError(reason) from exc
 
 
 def read_blob(holder: KeyHolder, *, obj, label: str, name: str) -> bytes:
@@ -64,6 +102,16 @@ def read_blob(holder: KeyHolder, *, obj, label: str, name: str) -> bytes:
 def delete_blob(name: str) -> None:
     if name and default_storage.exists(name):
         default_storage.delete(name)
+
+
+def discard(names: list[str]) -> None:
+    """Delete blobs whose row never committed; what the storage refuses to delete
+    now is left to the orphan sweep (the original error matters more)."""
+    for name in names:
+        try:
+            delete_blob(name)
+        except Exception as exc:  # noqa: BLE001 - logged; the sweep removes it later
+            logger.warning("could not remove blob %s: %s", name, storage_error(exc))
 
 
 def blob_names(patient_uuid) -> list[str]:

@@ -21,22 +21,28 @@ app.conf.beat_schedule = {
     # Consent PDFs not made yet (a broker outage, retries used up): queue them again.
     "consent-requeue-pdfs": {
         "task": "consent.tasks.requeue_consent_pdfs",
-        "schedule": 15 * 60,
+        "schedule": 60.0,
     },
     # Nightly retention purge: queues erasures due under each practice's policy.
     "retention-purge": {
         "task": "patients.retention_purge",
         "schedule": crontab(hour=2, minute=30),
     },
-    # Nightly: expire patient exports, app purges, orphan-blob sweep.
+    # Nightly: expire patient exports, app purges.
     "lifecycle-housekeeping": {
         "task": "patients.housekeeping",
         "schedule": crontab(hour=3, minute=30),
     },
-    # Every 5 minutes: send again erasures and exports a broker outage left waiting.
-    "resume-pending-jobs": {
-        "task": "patients.resume_pending_jobs",
-        "schedule": 300.0,
+    # Every 15 minutes: blobs no row names, older than ORPHAN_BLOB_GRACE_MINUTES.
+    "sweep-orphan-blobs": {
+        "task": "patients.sweep_orphan_blobs",
+        "schedule": 15 * 60,
+    },
+    # Every 30 s: send again jobs a broker outage left waiting or whose runner died
+    # (its lease, renewed while it works, ran out): they resume within a minute.
+    "resend-waiting-jobs": {
+        "task": "pixiodoc.resend_waiting_jobs",
+        "schedule": 30.0,
     },
     # Patients' GDPR requests past their deadline alert compliance officers (#16).
     "patients-alert-overdue-requests": {
@@ -52,11 +58,6 @@ app.conf.beat_schedule = {
     "audit-scan-alerts": {
         "task": "audit.tasks.scan_audit_alerts",
         "schedule": crontab(minute="*/10"),
-    },
-    # Audit: "Verify chain now" runs still waiting after a minute are sent again.
-    "audit-resend-chain-verifications": {
-        "task": "audit.tasks.resend_chain_verifications",
-        "schedule": 60.0,
     },
     # Audit retention: events past AUDIT_RETENTION_DAYS go, leaving a signed checkpoint.
     "audit-retention": {

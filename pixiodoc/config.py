@@ -10,6 +10,16 @@ import os
 import secrets
 from pathlib import Path
 
+# The values DJANGO_ENV may take; anything else is refused (a typo must not run
+# a production server with local defaults).
+ENVIRONMENTS = ("local", "production")
+# A generated SECRET_KEY has about 45 distinct characters; fewer than this is a
+# hand-made or repeated value whatever its length (S41).
+SECRET_MIN_DISTINCT = 30
+# django-environ e-mail URL schemes that really send mail: the console, file,
+# memory and dummy back-ends would print reset and invitation links into the log.
+MAIL_TRANSPORTS = ("smtp://", "smtps://", "smtp+tls://", "smtp+ssl://")
+
 # Names of the secrets production needs besides the database and broker URLs.
 SECRET_NAMES = (
     "SECRET_KEY",
@@ -82,17 +92,38 @@ def unsafe_settings(values: dict, environ: dict) -> list[str]:
     """Name every production setting that is missing or unsafe; empty when all is well.
 
     Each problem names its variable and says what to do: the refusal is one line.
+    Settings also call it for an unknown DJANGO_ENV, which is the only problem then.
     """
+    mode = environ.get("DJANGO_ENV", "production")
+    if mode not in ENVIRONMENTS:
+        return [f"DJANGO_ENV must be local or production, not {mode[:20]!r}"]
     problems = []
     if values["DEBUG"]:
         problems.append("DEBUG must be off in production (unset it or set DEBUG=off)")
-    for name in ("DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", *SECRET_NAMES):
+    for name in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "ALLOWED_HOSTS",
+        "EMAIL_URL",
+        *SECRET_NAMES,
+    ):
         if not environ.get(name, "").strip():
             problems.append(f"{name} is not set")
     secret = environ.get("SECRET_KEY", "")
-    if secret and (secret.startswith("django-insecure-") or len(secret) < 50):
+    if secret and (
+        secret.startswith("django-insecure-")
+        or len(secret) < 50
+        or len(set(secret)) < SECRET_MIN_DISTINCT
+    ):
         problems.append(
-            "SECRET_KEY is a default or too short; run manage.py genkey --env"
+            "SECRET_KEY is a default, too short or too repetitive; "
+            "run manage.py genkey --env"
+        )
+    mail = environ.get("EMAIL_URL", "").strip()
+    if mail and not mail.startswith(MAIL_TRANSPORTS):
+        problems.append(
+            "EMAIL_URL must be an SMTP URL (smtp+tls://user:password@host:587): "
+            "other back-ends print reset and invitation links into the log"
         )
     if environ.get("KEY_ENCRYPTION_KEYS"):
         try:

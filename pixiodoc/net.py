@@ -4,7 +4,7 @@ from django.conf import settings
 
 
 def client_ip(request) -> str | None:
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [
             p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")

@@ -13,6 +13,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 
 from pixiodoc.config import (
+    ENVIRONMENTS,
     local_secrets,
     parse_key_encryption_keys,
     private_file,
@@ -22,12 +23,13 @@ from pixiodoc.config import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-PRODUCTION = env("DJANGO_ENV", default="local") == "production"
+DJANGO_ENV = env("DJANGO_ENV", default="local")
+PRODUCTION = DJANGO_ENV == "production"
 TESTING = "pytest" in sys.modules
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
-if PRODUCTION:
+if PRODUCTION or DJANGO_ENV not in ENVIRONMENTS:
     _problems = unsafe_settings(
         {"DEBUG": env.bool("DEBUG", default=False)}, env.ENVIRON
     )
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "consent",
     "imaging",
     "sharing",
+    "interop",
     "compliance",
 ]
 
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "pixiodoc.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /healthz answers here, before anything that reads the session (issue 20).
+    "pixiodoc.health.HealthzMiddleware",
     # Thumbnails a page already audited: one read, no session write (docs/imaging.md).
     "imaging.middleware.CoveredThumbnailMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -148,14 +153,20 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # connection. Behind PgBouncer in transaction mode, enable its
     # max_prepared_statements (1.21+).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+    # A database that does not answer costs a request seconds, not the worker timeout.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Every Redis call on a request path is bounded: connect, handshake and each read
+# (issue 20). A frozen Redis accepts the TCP connection and then never answers.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": dict(REDIS_TIMEOUTS),
         }
     }
 else:
@@ -176,6 +187,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2
+    # A message a dead worker held comes back only after the visibility timeout
+    # (an hour, longer than any retry countdown); the resender
+    # (pixiodoc.resend_waiting_jobs) is what brings a job back within a minute.
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(REDIS_TIMEOUTS)
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+    CELERY_REDIS_SOCKET_TIMEOUT = 2
 else:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
@@ -192,15 +210,21 @@ else:
 
 # Lifecycle jobs (DESIGN.md §8): retention default, job leases, export and orphan windows.
 RETENTION_DEFAULT_YEARS = env.int("RETENTION_DEFAULT_YEARS", default=10)
-JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=300)
+# A runner renews its lease while it works; a dead one's job resumes when it ends.
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=45)
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
-ORPHAN_BLOB_GRACE_HOURS = env.int("ORPHAN_BLOB_GRACE_HOURS", default=48)
+# Blobs no row names are swept once this old (an upload in flight is younger).
+ORPHAN_BLOB_GRACE_MINUTES = env.int("ORPHAN_BLOB_GRACE_MINUTES", default=30)
 
 # Storage (DESIGN.md §5): every blob is ciphertext whatever the back-end.
 STORAGE = env("STORAGE", default="filesystem")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "blobs")))
 MEDIA_URL = "/media-not-served/"
+# /healthz says storage "full" below this much free space (filesystem storage).
+STORAGE_MIN_FREE_MB = env.int("STORAGE_MIN_FREE_MB", default=200)
 if STORAGE == "s3":
+    from botocore.config import Config as BotoConfig
+
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -213,6 +237,15 @@ if STORAGE == "s3":
             "signature_version": "s3v4",
             "file_overwrite": False,
             "default_acl": None,
+            # An S3 that does not answer fails a request in seconds (issue 20),
+            # not after botocore's 60 s timeouts times its retries.
+            "client_config": BotoConfig(
+                s3={"addressing_style": "path"},
+                signature_version="s3v4",
+                connect_timeout=3,
+                read_timeout=20,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
         },
     }
 else:
@@ -275,7 +308,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Proxies in front (nginx: 1). pixiodoc.net.client_ip takes the client's address
+# from X-Forwarded-For behind exactly this many; axes counts by it too, not by
+# the proxy's address (S43).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "pixiodoc.net.client_ip"
 
 OTP_TOTP_ISSUER = "PixioDoc"
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -378,5 +415,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # weasyprint logs seven progress steps at INFO for every PDF it renders.
         "weasyprint.progress": {"level": "WARNING"},
+        # PACS clients: their DEBUG/INFO lines dump request headers (credentials)
+        # and DICOM traffic; warnings and errors name UIDs only.
+        "pynetdicom": {"level": "WARNING"},
+        "dicomweb_client": {"level": "WARNING"},
     },
 }

@@ -44,12 +44,14 @@ def sign_in(client, member):
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from pixiodoc.accounts.middleware import PRACTICE_SESSION_KEY
+    from pixiodoc.accounts.reauth import mark_checked
 
     client.force_login(member.user)
     session = client.session
     device = member.user.authenticatordevice_set.filter(confirmed=True).first()
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[PRACTICE_SESSION_KEY] = str(member.practice.uuid)
+    mark_checked(session)  # both factors were just given (S42)
     session.save()
     return client
 

@@ -19,7 +19,7 @@ from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
 from pixiodoc.net import client_ip
 from sharing import throttle, tokens
-from sharing.exceptions import AddressThrottled, LinkUnavailable
+from sharing.exceptions import AddressThrottled, LinkUnavailable, WrongPasscode
 from sharing.models import ShareAccess, ShareFailure, ShareLink
 from sharing.passcodes import passcode_matches
 
@@ -135,13 +135,17 @@ def open_link(*, token: str, request) -> tuple[ShareLink, Grant | None]:
 def start_session(*, token: str, passcode: str, request) -> Grant:
     """POST of the share page: one open, after the passcode when the link has one.
 
-    A wrong passcode counts towards the link's lock (5) and the address's throttle.
+    A wrong passcode counts towards the link's lock (5) and the address's throttle;
+    it raises WrongPasscode with the tries left, or, once it locked the link, the
+    neutral LinkUnavailable (S23).
     """
     link = find_link(token=token, request=request)
     if reason := closed_reason(link):
         refuse(reason=reason, link=link, request=request)
     if link.has_passcode and not passcode_matches(passcode, link.passcode_hash):
-        _count_wrong_passcode(link=link, request=request)
+        tries_left = _count_wrong_passcode(link=link, request=request)
+        if tries_left > 0:
+            raise WrongPasscode(link, tries_left=tries_left)
         raise LinkUnavailable(Reason.WRONG_PASSCODE, link)
     if not link.has_passcode and (grant := current_grant(link=link, request=request)):
         return grant  # a second press of the button is not a second open
@@ -202,7 +206,8 @@ def _grant_new_open(*, link: ShareLink, request) -> Grant:
     return Grant(link=link, access_uuid=str(access.uuid))
 
 
-def _count_wrong_passcode(*, link: ShareLink, request) -> None:
+def _count_wrong_passcode(*, link: ShareLink, request) -> int:
+    """Count one wrong passcode (locking at the limit); the tries left before the lock."""
     from sharing import notifications
 
     ip = client_ip(request)
@@ -240,6 +245,7 @@ def _count_wrong_passcode(*, link: ShareLink, request) -> None:
             transaction.on_commit(
                 lambda: notifications.tell_sender_link_locked(link_uuid=link.uuid)
             )
+    return max(0, throttle.LINK_PASSCODE_LIMIT - locked.failed_passcodes)
 
 
 def record_link_event(

@@ -11,5 +11,17 @@ class LinkUnavailable(Exception):
         self.link = link
 
 
+class WrongPasscode(LinkUnavailable):
+    """A wrong passcode on a live link: the recipient may try again `tries_left` times.
+
+    S23 as written: whoever holds the 256-bit token already knows the link
+    exists, so saying the passcode was wrong leaks nothing; the photos stay shut.
+    """
+
+    def __init__(self, link, *, tries_left: int):
+        super().__init__("wrong_passcode", link)
+        self.tries_left = tries_left
+
+
 class AddressThrottled(Exception):
     """Too many unknown tokens or wrong passcodes from one address (S6)."""

@@ -22,7 +22,8 @@ class PasscodeForm(forms.Form):
 class ExtendForm(forms.Form):
     expires_on = forms.DateField(
         label="New expiry date",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO, whatever the language: a date input shows nothing for "02/12/2026".
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="The link stays open until the end of this day (UTC).",
     )
 
@@ -81,7 +82,7 @@ class ShareLinkForm(forms.Form):
         self.photo_rows = list(photos)
         self.max_days = max_days
         self.fields["photos"].choices = [
-            (str(p.uuid), f"{p.visit.visit_on:%d %b %Y} · {p.region_label}")
+            (str(p.uuid), f"{p.visit.visit_on:%d %b %Y} · {p.site_label}")
             for p in self.photo_rows
         ]
         visits = {p.visit.uuid: p.visit for p in self.photo_rows}

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sharing import access, images
 from sharing.csrf import recipient_csrf
+from sharing.exceptions import WrongPasscode
 from sharing.forms import PasscodeForm
 from sharing.responses import IMAGE_CSP, recipient_view
 from sharing.selectors import link_photos
@@ -17,8 +18,20 @@ from sharing.selectors import link_photos
 def share_page(request, token):
     if request.method == "POST":
         passcode = str(request.POST.get("passcode", ""))
-        # A wrong passcode raises LinkUnavailable: the neutral page, like every refusal.
-        access.start_session(token=token, passcode=passcode, request=request)
+        try:
+            access.start_session(token=token, passcode=passcode, request=request)
+        except WrongPasscode as wrong:
+            # S23: the form again with the tries left; the lock (the last try) and
+            # every other refusal still raise LinkUnavailable: the neutral page.
+            return render(
+                request,
+                "sharing/passcode.html",
+                {
+                    "form": PasscodeForm(),
+                    "practice": wrong.link.practice,
+                    "tries_left": wrong.tries_left,
+                },
+            )
         return redirect("sharing:open", token=token)
     link, grant = access.open_link(token=token, request=request)
     if grant is None:

@@ -2,13 +2,24 @@
 
 from django.utils import timezone
 
+from consent.checks import SECOND_OPINION, has_consent
 from patients.timeline import TimelineSection, register
+
+WHY_NOT = (
+    "This patient has not given (or has withdrawn) consent to second-opinion "
+    "sharing. Record a consent that grants it first."
+)
 
 
 def patient_context(member, patient, visits, *, query) -> dict:
     if not member.may("create_share"):
         return {"can_share": False}
     from sharing.models import ShareLink
+
+    # Consent before work: say why sharing is closed instead of offering a form
+    # that would refuse (the create view and every open still check it).
+    if not has_consent(patient, SECOND_OPINION):
+        return {"can_share": False, "why_not": WHY_NOT, "patient": patient}
 
     live = ShareLink.objects.filter(
         patient=patient,

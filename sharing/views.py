@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.actions import Action
 from audit.services import record_event
+from imaging.services import record_photos_shown
 from pixiodoc.accounts.decorators import member_may
 from sharing import selectors, services
 from sharing.exceptions import ShareLinkError
@@ -65,6 +66,15 @@ def link_create(request, uuid):
             )
     for photo in form.photo_rows:
         photo.thumb_url = photo.url("thumb")
+    # The form names the patient and lists the photos that may be shared (S40).
+    record_photos_shown(
+        actor=request.member,
+        patient=patient,
+        photos=form.photo_rows,
+        page="share_create",
+        rendition="none",
+        request=request,
+    )
     return render(
         request,
         "sharing/create.html",

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from audit.actions import Action
 from audit.models import AccessEvent, ChainStatus, ChainVerification
 from audit.tests.factories import tamper
-from audit.verification import carry_out, request_verification, resend_waiting
+from audit.verification import carry_out, request_verification
 from patients.tests.factories import make_patient
 from pixiodoc.testing import make_member
 
@@ -75,15 +75,16 @@ def test_another_practices_run_is_not_found(client_for, compliance, other_practi
     assert client_for(compliance).get(f"/audit/verify/{run.uuid}/").status_code == 404
 
 
-def test_beat_sends_a_waiting_run_again(compliance, monkeypatch):
-    from audit import verification
+def test_the_resender_sends_a_waiting_run_again(compliance, monkeypatch):
+    from pixiodoc import jobs
 
     sent = []
-    monkeypatch.setattr(verification, "send", sent.append)
-    run = verification.request_verification(actor=compliance)
-    assert resend_waiting() == 0  # just asked for: its own message is on its way
+    monkeypatch.setattr(jobs, "send", lambda task, uuid: sent.append(uuid))
+    run = request_verification(actor=compliance)
+    # Just asked for: its own message is on its way.
+    assert jobs.resend_waiting()["audit"] == {"chain verifications": 0}
     with time_machine.travel(run.requested_at + timedelta(minutes=2)):
-        assert resend_waiting() == 1
+        assert jobs.resend_waiting()["audit"] == {"chain verifications": 1}
     assert sent == [str(run.uuid)]
 
 

@@ -13,6 +13,7 @@ from consent.models import Consent
 from consent.tasks import render_consent_pdf
 from consent.tests.factories import make_consent
 from patients.tests.factories import make_patient
+from pixiodoc import jobs
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_on_commit_queues_the_pdf(
     clinician, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr(render_consent_pdf, "delay", sent.append)
+    monkeypatch.setattr(jobs, "send", lambda task, uuid: sent.append(uuid))
     patient = make_patient(actor=clinician)
     with django_capture_on_commit_callbacks(execute=True):
         consent = make_consent(
@@ -100,28 +101,44 @@ def test_on_commit_queues_the_pdf(
     assert sent == [str(consent.uuid)]
 
 
-# DESIGN §8: a stopped broker loses nothing
+# DESIGN §8: a stopped broker loses nothing; issue 20: sent again within a minute
 def test_a_stopped_broker_leaves_the_pdf_for_the_sweep(consent, monkeypatch):
     from datetime import timedelta
 
     import time_machine
     from django.utils import timezone
-    from kombu.exceptions import OperationalError
 
     from consent.services import queue_pdf
     from consent.tasks import requeue_consent_pdfs
 
-    def down(uuid):
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(render_consent_pdf, "delay", down)
+    monkeypatch.setattr(
+        render_consent_pdf.app.conf, "broker_url", "redis://127.0.0.1:1/0"
+    )
     queue_pdf(str(consent.uuid))  # logged, not raised
     sent = []
-    monkeypatch.setattr(render_consent_pdf, "delay", sent.append)
+    monkeypatch.setattr(jobs, "send", lambda task, uuid: sent.append(uuid))
     assert requeue_consent_pdfs() == 0  # too recent: its task may still be running
-    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
         assert requeue_consent_pdfs() == 1
     assert sent == [str(consent.uuid)]
     make_pdf(consent_uuid=consent.uuid)
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
         assert requeue_consent_pdfs() == 0
+
+
+def test_a_failed_pdf_is_left_to_its_own_back_off_for_ten_minutes(consent, monkeypatch):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from consent.tasks import requeue_consent_pdfs
+
+    consent.document.attempts = 1
+    consent.document.status = "failed"
+    consent.document.save()
+    monkeypatch.setattr(jobs, "send", lambda task, uuid: True)
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert requeue_consent_pdfs() == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert requeue_consent_pdfs() == 1

@@ -167,17 +167,17 @@ def test_the_upload_is_for_staff_who_may_add_photos(
     assert Photo.objects.count() == 0
 
 
-def test_the_capture_page_offers_camera_files_and_the_ghost(
+def test_the_upload_page_offers_files_and_leads_to_the_camera(
     client_for, clinician, visit
 ):
-    earlier = make_photo(actor=clinician, visit=visit, body_region="knee")
     response = client_for(clinician).get(
         reverse("imaging:add", kwargs={"uuid": visit.uuid})
     )
     html = response.content.decode()
-    assert 'capture="environment"' in html and 'accept="image/*"' in html
     assert "multiple" in html and 'id="dropzone"' in html
-    assert earlier.display_url in html  # the ghost overlay of the same region
+    # One camera, on its own page: no second, competing camera button here.
+    assert 'capture="environment"' not in html
+    assert reverse("imaging:capture", kwargs={"uuid": visit.uuid}) in html
     assert response["Cache-Control"].startswith("no-store")
 
 
@@ -293,6 +293,55 @@ def test_annotations_are_saved_by_post_json(
     assert client_for(assistant).get(url).status_code == 405
 
 
+def _annotate(client, photo, body):
+    url = reverse("imaging:annotate", kwargs={"uuid": photo.uuid})
+    return client.post(url, body, content_type="application/json")
+
+
+@pytest.mark.parametrize("depth", [5, 100_000])
+def test_deeply_nested_annotation_json_is_a_400_with_a_message(
+    client_for, clinician, depth
+):
+    photo = make_photo(actor=clinician)
+    response = _annotate(client_for(clinician), photo, "[" * depth + "]" * depth)
+    assert response.status_code == 400
+    assert response.json() == {"error": "Send JSON nested at most 3 levels deep."}
+    assert not AccessEvent.objects.filter(action=Action.ANNOTATION_SAVED).exists()
+
+
+def test_brackets_inside_annotation_text_do_not_count_as_nesting(client_for, clinician):
+    photo = make_photo(actor=clinician)
+    mark = {"kind": "text", "x": 0.5, "y": 0.5, "text": '[[[[{{{{ \\" ]]'}
+    response = _annotate(client_for(clinician), photo, json.dumps({"shapes": [mark]}))
+    assert response.status_code == 200, response.content
+    photo.refresh_from_db()
+    assert json.loads(photo.annotation.shapes)[0]["text"] == mark["text"]
+
+
+def test_a_huge_annotation_body_is_a_400_before_it_is_parsed(client_for, clinician):
+    photo = make_photo(actor=clinician)
+    for size in (300 * 1024, 3 * 1024 * 1024):  # over our cap; over Django's too
+        body = json.dumps({"shapes": [], "padding": "x" * size})
+        response = _annotate(client_for(clinician), photo, body)
+        assert response.status_code == 400
+        assert response.json() == {"error": "Send at most 256 KB of JSON."}
+
+
+def test_an_empty_annotation_body_clears_the_marks(client_for, clinician):
+    photo = make_photo(actor=clinician)
+    response = _annotate(client_for(clinician), photo, "")
+    assert response.status_code == 200
+    photo.refresh_from_db()
+    assert json.loads(photo.annotation.shapes) == []
+
+
+def test_annotation_body_that_is_not_json_is_a_400(client_for, clinician):
+    photo = make_photo(actor=clinician)
+    response = _annotate(client_for(clinician), photo, "{not json")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Send the data as JSON."}
+
+
 def test_compare_defaults_to_the_first_and_latest_of_a_region(client_for, clinician):
     patient = make_patient(actor=clinician)
     from datetime import date
@@ -315,9 +364,13 @@ def test_compare_defaults_to_the_first_and_latest_of_a_region(client_for, clinic
         reverse("imaging:compare", kwargs={"uuid": patient.uuid}),
         {"a": latest.uuid, "b": first.uuid, "mode": "overlay"},
     )
-    assert (
-        overlay.context["first"] == latest and b'id="overlay-slider"' in overlay.content
-    )
+    assert b'id="overlay-slider"' in overlay.content
+    # Picked the other way round, the earlier photo is still on the left (issue 12).
+    assert overlay.context["first"] == first and overlay.context["second"] == latest
+    html = overlay.content.decode()
+    assert html.index(f"{first.display_url}") < html.index(f"{latest.display_url}")
+    assert 'Earlier: <time datetime="2026-01-01">' in html
+    assert 'Later: <time datetime="2026-01-03">' in html
 
 
 def test_the_gallery_filters_by_region_and_tag(client_for, clinician):

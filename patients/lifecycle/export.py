@@ -114,16 +114,26 @@ def build_export(*, export_uuid: str, runner: str | None = None) -> str:
     if not claimed:
         return export.status
     patient = export.patient
+    if export.blob_name:
+        # A runner that died while writing left this blob, perhaps partial.
+        blobs.discard([export.blob_name])
+    # The name is on the row before the write, so a crash leaves nothing unnamed.
+    name = blobs.new_blob_name(patient)
+    PatientExport.objects.filter(pk=export.pk).update(blob_name=name)
     try:
-        _refuse_if_erasing(patient)
-        archive, files, unreadable = build_archive(patient=patient, export=export)
-        name = blobs.save_blob(patient, obj=export.uuid, label=LABEL, plaintext=archive)
+        with jobs.keep_lease(lambda: _renew_lease(export)):
+            _refuse_if_erasing(patient)
+            archive, files, unreadable = build_archive(patient=patient, export=export)
+            jobs.checkpoint("export.write")
+            name = blobs.save_blob(
+                patient, obj=export.uuid, label=LABEL, plaintext=archive, name=name
+            )
     except Exception as exc:  # noqa: BLE001 - any failure must end visible (issue 7)
         error = str(exc) if isinstance(exc, LifecycleError) else type(exc).__name__
         logger.error("export %s failed: %s", export.uuid, error)
         with transaction.atomic():
             PatientExport.objects.filter(pk=export.pk).update(
-                status=Status.FAILED, error=error[:200], lease_until=None
+                status=Status.FAILED, error=error[:200], lease_until=None, blob_name=""
             )
             record_event(
                 action=Action.EXPORT_FAILED,
@@ -157,6 +167,22 @@ def build_export(*, export_uuid: str, runner: str | None = None) -> str:
             details={"files": files, "unreadable": unreadable, "bytes": len(archive)},
         )
     return Status.READY
+
+
+def busy_for(*, export_uuid: str) -> float:
+    """Seconds until the lease of a build another runner holds ends, else 0."""
+    export = PatientExport.objects.filter(
+        uuid=export_uuid, status=Status.RUNNING, lease_until__isnull=False
+    ).first()
+    if export is None:
+        return 0
+    return max((export.lease_until - timezone.now()).total_seconds(), 1)
+
+
+def _renew_lease(export: PatientExport) -> None:
+    PatientExport.objects.filter(pk=export.pk, status=Status.RUNNING).update(
+        lease_until=jobs.lease_until()
+    )
 
 
 def build_archive(*, patient: Patient, export: PatientExport) -> tuple[bytes, int, int]:

@@ -14,7 +14,7 @@ from audit.actions import Action, ActorType
 from audit.services import record_event
 from patients import blobrefs
 from patients.lifecycle import jobs
-from patients.lifecycle.models import ErasureRequest, PatientExport
+from patients.lifecycle.models import ErasureRequest, PatientExport, RetentionRun
 from pixiodoc import blobs
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def sweep_orphan_blobs(*, now=None, grace: timedelta | None = None) -> dict:
             "blob references (patients.blobrefs): " + ", ".join(missing)
         )
     now = now or timezone.now()
-    grace = grace or timedelta(hours=settings.ORPHAN_BLOB_GRACE_HOURS)
+    grace = grace or timedelta(minutes=settings.ORPHAN_BLOB_GRACE_MINUTES)
     try:
         folders, _files = default_storage.listdir("patients")
     except FileNotFoundError:
@@ -104,7 +104,7 @@ def resume_pending(*, now=None, include_leased: bool = False) -> dict[str, int]:
     worker start `include_leased` also sends jobs still under a lease: a job
     whose runner died retries until the lease runs out, then resumes.
     """
-    from patients.tasks import build_patient_export, carry_out_erasure
+    from patients.tasks import build_patient_export, carry_out_erasure, retention_purge
 
     now = now or timezone.now()
     idle = (
@@ -116,9 +116,12 @@ def resume_pending(*, now=None, include_leased: bool = False) -> dict[str, int]:
     exports = PatientExport.objects.filter(
         status__in=[PatientExport.Status.PENDING, PatientExport.Status.RUNNING]
     ).filter(idle)
-    sent = {"erasures": 0, "exports": 0}
+    runs = RetentionRun.objects.filter(finished_at__isnull=True).filter(idle)
+    sent = {"erasures": 0, "exports": 0, "retention_runs": 0}
     for uuid in erasures.values_list("uuid", flat=True):
         sent["erasures"] += jobs.send(carry_out_erasure, str(uuid))
     for uuid in exports.values_list("uuid", flat=True):
         sent["exports"] += jobs.send(build_patient_export, str(uuid))
+    for uuid in runs.values_list("uuid", flat=True):
+        sent["retention_runs"] += jobs.send(retention_purge, str(uuid))
     return sent

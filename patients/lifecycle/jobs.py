@@ -1,11 +1,9 @@
-"""Sending lifecycle jobs to the queue, and the leases that keep one runner per job.
+"""Lifecycle jobs: the leases that keep one runner per job, and fault points.
 
-A request is a row first; the message is only a wake-up call. Sending happens
-after commit and never raises: with the broker down the row waits, and the
-periodic sweep or the next worker start sends it again (DESIGN.md §8).
+Sending (after commit, bounded, never raising) is pixiodoc.jobs, shared by every
+app; `send` and `send_on_commit` are re-exported for this package's modules.
 """
 
-import logging
 import os
 import socket
 import time
@@ -13,36 +11,18 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import KombuError
 
-logger = logging.getLogger(__name__)
+from pixiodoc.jobs import keep_lease, send, send_on_commit
 
-
-def send(task, *args: str) -> bool:
-    """Publish one message; False (logged, no PHI) when the broker is unreachable.
-
-    One quick connection attempt: with the broker down the web request must not
-    hang in kombu's retries; the row waits for the sweep instead.
-    """
-    try:
-        with task.app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
-            task.apply_async(args=args, connection=connection, retry=False)
-    except (KombuError, OSError) as exc:
-        logger.warning(
-            "job queue unreachable, %s %s waits for the sweep: %s",
-            task.name,
-            " ".join(args),
-            type(exc).__name__,
-        )
-        return False
-    return True
-
-
-def send_on_commit(task, *args: str) -> None:
-    transaction.on_commit(lambda: send(task, *args))
+__all__ = [
+    "checkpoint",
+    "keep_lease",
+    "lease_until",
+    "runner_id",
+    "send",
+    "send_on_commit",
+]
 
 
 def runner_id() -> str:

@@ -299,6 +299,10 @@ class RetentionRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # {practice uuid: {"due": n, "held": n, "queued": n, "requests": [uuid, ...]}}
     report = models.JSONField(default=dict, blank=True)
+    # {practice uuid: [patient uuid, ...]}: what the scan found to purge, committed
+    # before anything is queued, so a killed run resumes from it (issue 20).
+    found = models.JSONField(default=dict, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

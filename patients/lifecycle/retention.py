@@ -19,6 +19,7 @@ from audit.actions import Action, ActorType
 from audit.services import record_event
 from patients.exceptions import LifecycleError
 from patients.lifecycle import erasure as erasure_service
+from patients.lifecycle import jobs
 from patients.lifecycle.models import (
     ErasureRequest,
     LegalHold,
@@ -127,45 +128,102 @@ def dry_run(*, practices=None, today: date | None = None) -> list[PracticeReport
 
 
 def purge(*, today: date | None = None, batch: int = PURGE_BATCH) -> RetentionRun:
-    """Queue an erasure for every due record not under a hold; a PHI-free report per run."""
-    run = RetentionRun.objects.create()
-    report = {}
+    """Queue an erasure for every due record not under a hold; a PHI-free report per run.
+
+    What the run found is committed before anything is queued, so a run killed
+    half-way is resumed from that record (`continue_run`, sent by the resender)
+    instead of being lost with its report (issue 20).
+    """
+    found, report = {}, {}
     for practice in Practice.objects.order_by("pk"):
         due = due_for_purge(practice=practice, today=today)
-        queued: list[str] = []
-        todo = due.to_purge
-        for start in range(0, len(todo), batch):
-            queued.extend(
-                _queue_batch(practice, todo[start : start + batch], due.years)
-            )
-        entry = {
+        key = str(practice.uuid)
+        found[key] = [d.patient_uuid for d in due.to_purge]
+        report[key] = {
             "years": due.years,
             "due": len(due.due),
             "held": len(due.held),
-            "queued": len(queued),
-            "requests": queued,
+            "queued": 0,
+            "requests": [],
         }
-        report[str(practice.uuid)] = entry
-        if due.due:
-            record_event(
-                action=Action.RETENTION_PURGED,
-                practice=practice,
-                actor_type=ActorType.SYSTEM,
-                actor_uuid=run.uuid,
-                details={k: v for k, v in entry.items() if k != "requests"},
-            )
-    run.report = report
-    run.finished_at = timezone.now()
-    run.save(update_fields=["report", "finished_at"])
+    run = RetentionRun.objects.create(
+        found=found, report=report, lease_until=jobs.lease_until()
+    )
+    jobs.checkpoint("retention.found")
+    return continue_run(run=run, batch=batch)
+
+
+def claim_run(*, run_uuid: str) -> RetentionRun | None:
+    """The unfinished run, leased to this runner; None when finished or leased."""
+    now = timezone.now()
+    claimed = (
+        RetentionRun.objects.filter(uuid=run_uuid, finished_at__isnull=True)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=jobs.lease_until())
+    )
+    return RetentionRun.objects.get(uuid=run_uuid) if claimed else None
+
+
+def run_busy_for(*, run_uuid: str) -> float:
+    """Seconds until the lease on an unfinished run ends, else 0."""
+    run = RetentionRun.objects.filter(
+        uuid=run_uuid, finished_at__isnull=True, lease_until__isnull=False
+    ).first()
+    if run is None:
+        return 0
+    return max((run.lease_until - timezone.now()).total_seconds(), 1)
+
+
+def continue_run(*, run: RetentionRun, batch: int = PURGE_BATCH) -> RetentionRun:
+    """Queue what the run found and has not queued yet, batch by batch.
+
+    Each batch commits with its progress in the report; a batch redone after a
+    crash queues nothing twice (one open erasure per patient).
+    """
+    report = run.report
+    for practice in Practice.objects.filter(uuid__in=list(run.found)).order_by("pk"):
+        key = str(practice.uuid)
+        entry = report[key]
+        if entry.get("done"):
+            continue
+        todo = run.found[key][entry.get("position", 0) :]
+        for start in range(0, len(todo), batch):
+            with transaction.atomic():
+                queued = _queue_batch(
+                    practice, todo[start : start + batch], entry["years"]
+                )
+                entry["requests"] = [*entry["requests"], *queued]
+                entry["queued"] = len(entry["requests"])
+                entry["position"] = entry.get("position", 0) + len(
+                    todo[start : start + batch]
+                )
+                RetentionRun.objects.filter(pk=run.pk).update(
+                    report=report, lease_until=jobs.lease_until()
+                )
+            jobs.checkpoint("retention.batch")
+        with transaction.atomic():
+            entry["done"] = True
+            RetentionRun.objects.filter(pk=run.pk).update(report=report)
+            if entry["due"]:
+                record_event(
+                    action=Action.RETENTION_PURGED,
+                    practice=practice,
+                    actor_type=ActorType.SYSTEM,
+                    actor_uuid=run.uuid,
+                    details={k: entry[k] for k in ("years", "due", "held", "queued")},
+                )
+    RetentionRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), lease_until=None
+    )
+    run.refresh_from_db()
     return run
 
 
-@transaction.atomic
-def _queue_batch(practice: Practice, records: list[DueRecord], years: int) -> list[str]:
+def _queue_batch(practice: Practice, patient_uuids: list[str], years: int) -> list[str]:
     queued = []
     patients = Patient.objects.select_for_update().filter(
         practice=practice,
-        uuid__in=[r.patient_uuid for r in records],
+        uuid__in=patient_uuids,
         blocked_at__isnull=True,
     )
     for patient in patients:

@@ -131,7 +131,11 @@ def test_the_resume_sweep_sends_waiting_jobs_again(clinician, compliance, monkey
     erasure_service.approve_erasure(actor=compliance, erasure=other)
     assert erasure_service._claim(str(other.uuid), "someone")
 
-    assert housekeeping.resume_pending() == {"erasures": 1, "exports": 1}
+    assert housekeeping.resume_pending() == {
+        "erasures": 1,
+        "exports": 1,
+        "retention_runs": 0,
+    }
     assert ("patients.carry_out_erasure", (str(erasure.uuid),)) in sent
     assert ("patients.build_patient_export", (str(export.uuid),)) in sent
     sent.clear()

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import validate_password
 
 from pixiodoc.accounts.models import Member, User
@@ -36,6 +37,23 @@ class SignInForm(forms.Form):
                 "That e-mail and password do not match. Check both and try again."
             )
         return cleaned
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form; the current password is checked through authenticate(), so
+    django-axes counts a wrong one with the sign-in failures and locks alike (S42)."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if authenticate(self.request, username=self.user.email, password=old_password):
+            return old_password
+        raise forms.ValidationError(
+            self.error_messages["password_incorrect"], code="password_incorrect"
+        )
 
 
 class CodeForm(forms.Form):

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from pixiodoc.accounts import passkeys, sessions
+from pixiodoc.accounts import passkeys, reauth, sessions
 from pixiodoc.accounts.decorators import second_factor_exempt, verified_required
 from pixiodoc.accounts.exceptions import AccountsError
 from pixiodoc.accounts.views import _fresh, _show_backup_codes
@@ -44,6 +44,12 @@ def enrol(request):
     user = request.user
     if not user.is_authenticated:
         return _next_step(request)
+    # From the security page a new passkey is a new second factor (S42); at
+    # enrolment the password was just given.
+    if user.is_verified() and (
+        page := reauth.confirmation_page(request, carry=("credential",))
+    ):
+        return page
     try:
         device, codes = passkeys.enrol_passkey(
             user=user, answer=request.POST.get("credential", ""), request=request
@@ -56,6 +62,7 @@ def enrol(request):
     # The session now stands on the passkey just proven (an earlier one is gone).
     otp_login(request, device)
     sessions.keep_this_session(session=request.session, user=_fresh(user))
+    reauth.mark_checked(request.session)
     if codes:
         return _show_backup_codes(request, codes)
     messages.success(request, "Your passkey is set up. Your other sessions have ended.")
@@ -93,11 +100,13 @@ def verify(request):
         return _next_step(request)
     request.session.cycle_key()  # rotate again at the second factor (S3)
     otp_login(request, device)
+    reauth.mark_checked(request.session)
     return redirect("accounts:choose_practice")
 
 
 @verified_required
 @require_POST
+@reauth.recent_check_required
 def remove(request):
     try:
         passkeys.remove_passkey(user=request.user, request=request)

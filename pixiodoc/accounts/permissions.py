@@ -13,6 +13,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "edit_patients": STAFF,  # add patients, visits, photos; record consent
     "delete_photo": frozenset({OWNER, CLINICIAN}),
     "create_share": frozenset({OWNER, CLINICIAN}),
+    "send_to_pacs": frozenset({OWNER, CLINICIAN}),  # interop: push photos to a PACS
     "revoke_share": frozenset({OWNER, CLINICIAN, COMPLIANCE}),
     "view_audit": frozenset({OWNER, COMPLIANCE}),
     "request_erasure": frozenset({OWNER, CLINICIAN, COMPLIANCE}),

@@ -2,6 +2,8 @@
 
 Failures are counted on the user's row (S6): five wrong codes in a row pause
 verification for 15 minutes, whatever the address or the state of the cache.
+The count runs on until a right code: every further five double the pause, up
+to a day (S42), so a patient guesser gains nothing by waiting out each lock.
 Every outcome is audited.
 """
 
@@ -27,6 +29,15 @@ from pixiodoc.accounts.sessions import end_all_sessions
 
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
+LONGEST_LOCK = timedelta(hours=24)
+
+
+def lock_for(failures: int) -> timedelta | None:
+    """The pause after this many wrong codes in a row: none, 15 min, 30 min, …"""
+    if failures % MAX_FAILURES:
+        return None
+    doublings = min(failures // MAX_FAILURES - 1, 10)
+    return min(LOCK_FOR * 2**doublings, LONGEST_LOCK)
 
 
 class WrongCode(AccountsError):
@@ -110,10 +121,10 @@ def _throttled(*, user: User, request, attempt, failed_action=Action.TWO_FACTOR_
                 )
                 return result
             failures = row.otp_failures + 1
-            locked_until = now + LOCK_FOR if failures >= MAX_FAILURES else None
+            pause = lock_for(failures)
+            locked_until = now + pause if pause else None
             User.objects.filter(pk=user.pk).update(
-                otp_failures=0 if locked_until else failures,
-                otp_locked_until=locked_until,
+                otp_failures=failures, otp_locked_until=locked_until
             )
             _user_event(
                 user=user,

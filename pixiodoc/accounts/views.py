@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -21,11 +20,11 @@ from django_otp import login as otp_login
 
 from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
-from pixiodoc.accounts import qr, sessions
+from pixiodoc.accounts import qr, reauth, sessions, throttle
 from pixiodoc.accounts import two_factor as tfa
 from pixiodoc.accounts.decorators import second_factor_exempt, verified_required
 from pixiodoc.accounts.exceptions import AccountsError, SecondFactorLocked
-from pixiodoc.accounts.forms import CodeForm, SignInForm
+from pixiodoc.accounts.forms import CodeForm, PasswordChangeForm, SignInForm
 from pixiodoc.accounts.middleware import PRACTICE_SESSION_KEY
 from pixiodoc.accounts.models import User
 from pixiodoc.accounts.passwords import change_password, record_password_reset
@@ -50,6 +49,7 @@ def sign_in(request):
         if form.is_valid():
             user = form.user
             login(request, user)  # rotates the session key (S3)
+            reauth.mark_checked(request.session)
             next_url = request.POST.get("next") or request.GET.get("next")
             if next_url and url_has_allowed_host_and_scheme(
                 next_url, allowed_hosts={request.get_host()}, require_https=False
@@ -108,6 +108,7 @@ def _verify(request, user):
         else:
             request.session.cycle_key()  # rotate again at the second factor (S3)
             otp_login(request, device)
+            reauth.mark_checked(request.session)
             if device.model_label() == "accounts.backupcodedevice":
                 left = device.remaining()
                 messages.warning(
@@ -163,6 +164,7 @@ def _confirm_device(request, *, user, device, form):
     request.session.cycle_key()  # rotate again at the second factor (S3)
     otp_login(request, device)
     sessions.keep_this_session(session=request.session, user=_fresh(user))
+    reauth.mark_checked(request.session)
     return _show_backup_codes(request, codes), 200
 
 
@@ -255,7 +257,7 @@ def security(request):
 @verified_required
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = change_password(
             user=request.user,
@@ -264,6 +266,7 @@ def password_change(request):
         )
         update_session_auth_hash(request, user)  # keep this session, new key
         sessions.keep_this_session(session=request.session, user=user)
+        reauth.mark_checked(request.session)
         messages.success(
             request, "Your password is changed. Your other sessions have ended."
         )
@@ -273,6 +276,7 @@ def password_change(request):
 
 @verified_required
 @require_POST
+@reauth.recent_check_required
 def authenticator_replace(request):
     """Step 1 starts a new device; step 2 confirms it with a code from the new app."""
     user = request.user
@@ -295,6 +299,7 @@ def authenticator_replace(request):
 
 @verified_required
 @require_POST
+@reauth.recent_check_required
 def backup_codes_renew(request):
     codes = tfa.renew_backup_codes(user=request.user, request=request)
     return _show_backup_codes(request, codes)
@@ -309,18 +314,42 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def post(self, request, *args, **kwargs):
+        if throttle.reset_address_exhausted(request):  # S42
+            self._record(None, Outcome.DENIED, "too many requests from this address")
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                None,
+                "Too many reset requests from this address. Wait an hour and try "
+                "again, or ask a practice owner for help.",
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         user = User.objects.filter(
             email__iexact=form.cleaned_data["email"], is_active=True
         ).first()
+        if user and throttle.reset_account_exhausted(user):
+            # The same page as a sent mail: the limit must not tell who has an account.
+            self._record(user, Outcome.DENIED, "too many requests for this account")
+            return redirect(self.get_success_url())
+        self._record(user, Outcome.OK, "")
+        return super().form_valid(form)
+
+    def _record(self, user, outcome, reason):
         record_event(
             action=Action.PASSWORD_RESET_REQUESTED,
             request=self.request,
             actor_type=ActorType.USER if user else ActorType.ANONYMOUS,
             actor_uuid=user.uuid if user else None,
             practice=tfa.audit_practice(user) if user else None,
+            outcome=outcome,
+            reason=reason,
         )
-        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

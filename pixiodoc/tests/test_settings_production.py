@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from pixiodoc.config import SECRET_NAMES, fresh_secrets, unsafe_settings
 from pixiodoc.testing import free_port, wait_until_listening
@@ -25,6 +25,8 @@ from pixiodoc.testing import free_port, wait_until_listening
 ROOT = Path(settings.BASE_DIR)
 CLOSED_DATABASE = "postgres://postgres@127.0.0.1:1/pixiodoc"
 CLOSED_REDIS = "redis://127.0.0.1:1/0"
+# A real transport that nothing here connects to: mail is sent only on demand.
+CLOSED_MAIL = "smtp+tls://pixiodoc:secret@127.0.0.1:1"
 OURS = (
     "DJANGO_ENV",
     "DEBUG",
@@ -33,6 +35,8 @@ OURS = (
     "ALLOWED_HOSTS",
     "STORAGE",
     "MEDIA_ROOT",
+    "EMAIL_URL",
+    "EMAIL_BACKEND",
     "VAR_DIR",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests; never in deployment
@@ -64,6 +68,7 @@ def make_production_env(tmp_path):
         DATABASE_URL=CLOSED_DATABASE,
         REDIS_URL=CLOSED_REDIS,
         ALLOWED_HOSTS="photos.example.org",
+        EMAIL_URL=CLOSED_MAIL,
         VAR_DIR=str(tmp_path / "var"),
         MEDIA_ROOT=str(tmp_path / "blobs"),
         **fresh_secrets(),
@@ -94,6 +99,8 @@ SPOILED = [
     ("SECRET_KEY", None, "SECRET_KEY"),
     ("SECRET_KEY", "django-insecure-" + "x" * 60, "SECRET_KEY"),
     ("SECRET_KEY", "short-but-not-default", "SECRET_KEY"),
+    ("SECRET_KEY", "x" * 80, "SECRET_KEY"),
+    ("SECRET_KEY", "abcdefghij0123456789" * 4, "SECRET_KEY"),
     ("DATABASE_URL", None, "DATABASE_URL"),
     ("DATABASE_URL", "sqlite:////tmp/db.sqlite3", "DATABASE_URL"),
     ("REDIS_URL", None, "REDIS_URL"),
@@ -105,6 +112,9 @@ SPOILED = [
     ("FIELD_ENCRYPTION_KEY", "not-a-key", "FIELD_ENCRYPTION_KEY"),
     ("BLIND_INDEX_KEY", None, "BLIND_INDEX_KEY"),
     ("BLIND_INDEX_KEY", "", "BLIND_INDEX_KEY"),
+    ("EMAIL_URL", None, "EMAIL_URL"),
+    ("EMAIL_URL", "consolemail://", "EMAIL_URL"),
+    ("DJANGO_ENV", "prod", "DJANGO_ENV"),
     ("STORAGE", "s3", "AWS_STORAGE_BUCKET_NAME"),
 ]
 
@@ -209,10 +219,52 @@ def test_genkey_env_prints_every_production_secret_paste_ready():
                 "DATABASE_URL": CLOSED_DATABASE,
                 "REDIS_URL": CLOSED_REDIS,
                 "ALLOWED_HOSTS": "photos.example.org",
+                "EMAIL_URL": CLOSED_MAIL,
             },
         )
         == []
     )
+
+
+# S41
+def test_production_without_a_mail_transport_exits_78_with_one_line(production_env):
+    del production_env["EMAIL_URL"]
+    result = run([sys.executable, "manage.py", "check"], production_env)
+    assert_refused(result, "EMAIL_URL")
+    # Status 78 (EX_CONFIG): systemd's RestartPreventExitStatus stops a restart loop.
+    assert result.returncode == 78
+
+
+# S41
+@pytest.mark.parametrize("mode", ["prod", "Production", "staging"])
+def test_an_unknown_django_env_is_refused(production_env, mode):
+    production_env["DJANGO_ENV"] = mode
+    result = run([sys.executable, "manage.py", "check"], production_env)
+    assert_refused(result, "DJANGO_ENV")
+    assert result.returncode == 78
+
+
+# S41
+def test_a_long_but_repetitive_secret_key_is_refused_at_start(production_env):
+    production_env["SECRET_KEY"] = "ab" * 40
+    result = run([sys.executable, "manage.py", "check"], production_env)
+    assert_refused(result, "SECRET_KEY")
+
+
+# S41
+def test_demo_refuses_to_run_in_production(production_env):
+    result = run([sys.executable, "manage.py", "demo"], production_env)
+    assert result.returncode == 1
+    assert "demo refuses to run in production" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "password:" not in result.stdout
+
+
+# S41
+def test_demo_command_refuses_when_settings_say_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="refuses to run in production"):
+        call_command("demo", patients=1)
 
 
 def get(port, path, **headers):
@@ -264,8 +316,10 @@ def test_database_outage_gives_a_plain_page_and_healthz_503(production_gunicorn)
     status, headers, body = get(
         port, "/patients/", Cookie="__Host-sessionid=" + "a" * 32, **https
     )
-    assert status == 500, headers
-    assert "Something went wrong" in body
+    # An outage, not a bug (issue 20): a plain 503 that says nothing was lost.
+    assert status == 503, headers
+    assert headers["Retry-After"] == "30"
+    assert "Temporarily unavailable" in body and "Nothing was lost" in body
     assert "Traceback" not in body and "OperationalError" not in body
     assert "5432" not in body and "127.0.0.1" not in body
     assert headers["Content-Type"].startswith("text/html")

@@ -49,6 +49,8 @@ def test_every_kind_of_refusal_looks_the_same(clinician):
     _, guarded = make_link(actor=clinician, passcode=PASSCODE)
     guarded_client = Client()
     guarded_client.get(url(guarded))
+    for _ in range(4):  # the fifth wrong passcode locks: from then on, neutral
+        guarded_client.post(url(guarded), {"passcode": "WRONG"})
 
     responses = {
         "unknown": Client().get(url(unknown)),
@@ -56,7 +58,7 @@ def test_every_kind_of_refusal_looks_the_same(clinician):
         "revoked": Client().get(url(revoked)),
         "exhausted": Client().get(url(exhausted)),
         "locked": Client().get(url(locked)),
-        "wrong passcode": guarded_client.post(url(guarded), {"passcode": "WRONG"}),
+        "locking passcode": guarded_client.post(url(guarded), {"passcode": "WRONG"}),
     }
 
     bodies = {name: r.content for name, r in responses.items()}
@@ -159,6 +161,35 @@ def test_a_link_with_a_passcode_asks_for_it_first(clinician):
     assert "secret words" not in body
 
 
+# S23
+def test_a_wrong_passcode_shows_the_form_again_with_the_tries_left(clinician):
+    link, token = make_link(actor=clinician, passcode=PASSCODE, message="secret words")
+    client = Client()
+    response = client.post(url(token), {"passcode": "WRONG"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="passcode"' in body and "4 tries left before the link locks" in body
+    assert "secret words" not in body and "WRONG" not in body
+    assert response["Referrer-Policy"] == "no-referrer"
+    for left in (3, 2, 1):
+        body = client.post(url(token), {"passcode": "WRONG"}).content.decode()
+        assert f"{left} tr" in body
+    assert "1 try left" in body
+    # The fifth locks the link: the neutral page, and the right passcode is too late.
+    assert client.post(url(token), {"passcode": "WRONG"}).status_code == 404
+    assert client.post(url(token), {"passcode": PASSCODE}).status_code == 404
+    assert refusals(link).filter(reason="wrong_passcode").count() == 5
+
+
+# S23
+def test_the_right_passcode_after_a_wrong_one_opens_the_link(clinician):
+    link, token = make_link(actor=clinician, passcode=PASSCODE, message="secret words")
+    client = Client()
+    client.post(url(token), {"passcode": "WRONG"})
+    assert client.post(url(token), {"passcode": PASSCODE}).status_code == 302
+    assert "secret words" in client.get(url(token)).content.decode()
+
+
 # S24
 def test_a_correct_passcode_rotates_the_session_and_opens_the_link(clinician, settings):
     link, token = make_link(actor=clinician, passcode=PASSCODE, message="secret words")
@@ -203,10 +234,11 @@ def test_five_wrong_passcodes_lock_the_link_and_tell_the_sender(
     clinician, django_capture_on_commit_callbacks
 ):
     link, token = make_link(actor=clinician, passcode=PASSCODE)
-    for _ in range(5):
+    for attempt in range(1, 6):
         with django_capture_on_commit_callbacks(execute=True):
             response = Client().post(url(token), {"passcode": "NOPE"})
-        assert response.status_code == 404
+        # The form again until the fifth, which locks: then the neutral page (S23).
+        assert response.status_code == (404 if attempt == 5 else 200)
     link.refresh_from_db()
     assert link.locked_at is not None
     # Locked means the right passcode no longer helps.

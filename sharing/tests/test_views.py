@@ -71,6 +71,14 @@ def test_another_practices_link_is_not_found(client_for, clinician, outsider):
     assert link.revoked_at is None
 
 
+def test_the_extend_form_shows_the_current_expiry(client_for, clinician):
+    link, _ = make_link(actor=clinician, days=7)
+    body = client_for(clinician).get(f"/shares/{link.uuid}/").content.decode()
+    # ISO, so the date input shows it (en-gb's 02/12/2026 would show an empty field).
+    day = timezone.localdate(link.expires_at).isoformat()
+    assert f'name="expires_on" value="{day}"' in body
+
+
 # S22
 def test_extend_within_the_practice_maximum(client_for, clinician, practice):
     practice.share_link_max_days = 14

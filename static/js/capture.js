@@ -1,7 +1,6 @@
-/* Capture and upload for one visit (imaging/add.html).
+/* Upload files for one visit (imaging/add.html); the camera is capture-camera.js.
  * Each file goes in its own request with its own progress bar and verdict, so one
- * refused file never stops the others. Live camera with a ghost of the previous
- * photo of the same body region; nothing is written to the device. */
+ * refused file never stops the others; nothing is written to the device. */
 (function () {
   "use strict";
   var form = document.getElementById("photo-form");
@@ -9,8 +8,6 @@
   var queue = document.getElementById("queue");
   var queueTitle = document.getElementById("queue-title");
   var regionSelect = form.querySelector("[name=body_region]");
-  var sideSelect = form.querySelector("[name=laterality]");
-  var ghosts = JSON.parse(document.getElementById("ghosts").textContent || "{}");
   var submit = document.getElementById("photo-submit");
   var pickers = form.querySelectorAll("input[type=file]");
   var running = 0;
@@ -51,7 +48,22 @@
       verdictOf(r, false, "choose a body region first, then add the photo again.");
       return;
     }
-    var row = addRow(name);
+    send(addRow(name), file, name, source, uploadKey(), 0);
+  }
+
+  // One random key per photo: a retry after a lost answer is recognised by the
+  // server, which answers the stored photo again instead of storing a duplicate.
+  function uploadKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  var RETRY_DELAYS = [2000, 5000];
+
+  function send(row, file, name, source, key, attempt) {
     var data = new FormData();
     data.append("csrfmiddlewaretoken", field("csrfmiddlewaretoken"));
     ["body_region", "laterality", "tags", "note", "place_by_capture_date"].forEach(function (n) {
@@ -64,6 +76,7 @@
     xhr.open("POST", form.action);
     xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("X-CSRFToken", field("csrfmiddlewaretoken"));
+    xhr.setRequestHeader("X-Upload-Key", key);
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) { row.bar.value = Math.round((e.loaded / e.total) * 95); }
       row.verdict.textContent = "Uploading…";
@@ -71,6 +84,15 @@
     running += 1;
     xhr.addEventListener("loadend", function () {
       running -= 1;
+      var lost = xhr.status === 0 || xhr.status === 502 || xhr.status === 504;
+      if (lost && attempt < RETRY_DELAYS.length) {
+        // The answer was lost, not necessarily the photo: send it again, same key.
+        row.verdict.textContent = "Connection lost, trying again…";
+        window.setTimeout(function () {
+          send(row, file, name, source, key, attempt + 1);
+        }, RETRY_DELAYS[attempt]);
+        return;
+      }
       var body = null;
       try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
       if (body && body.results && body.results.length) {
@@ -102,9 +124,8 @@
   // With JavaScript, choosing files uploads them at once, each on its own.
   Array.prototype.forEach.call(pickers, function (input) {
     input.addEventListener("change", function () {
-      var source = input.hasAttribute("capture") ? "camera" : "upload";
       Array.prototype.forEach.call(input.files, function (file) {
-        uploadOne(file, file.webkitRelativePath || file.name, source);
+        uploadOne(file, file.webkitRelativePath || file.name, "upload");
       });
       input.value = "";
     });
@@ -148,71 +169,6 @@
     }
   });
 
-  // Live camera with the ghost of the previous photo of this region.
-  var cameraBox = document.getElementById("camera");
-  var openButton = document.getElementById("camera-open");
-  var video = document.getElementById("camera-video");
-  var ghost = document.getElementById("camera-ghost");
-  var ghostNote = document.getElementById("ghost-note");
-  var opacity = document.getElementById("ghost-opacity");
-  var stream = null;
-
-  function updateGhost() {
-    var key = regionSelect.value;
-    var side = sideSelect ? sideSelect.value : "";
-    var url = ghosts[key + ":" + side] || ghosts[key];
-    if (url) {
-      ghost.src = url;
-      ghost.hidden = false;
-      ghostNote.hidden = false;
-    } else {
-      ghost.removeAttribute("src");
-      ghost.hidden = true;
-      ghostNote.hidden = true;
-    }
-    ghost.style.opacity = String(opacity.value / 100);
-  }
-  regionSelect.addEventListener("change", updateGhost);
-  if (sideSelect) { sideSelect.addEventListener("change", updateGhost); }
-  opacity.addEventListener("input", updateGhost);
-
-  function stopCamera() {
-    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
-    stream = null;
-    cameraBox.hidden = true;
-    openButton.hidden = false;
-  }
-  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
-    openButton.hidden = false;
-    openButton.addEventListener("click", function () {
-      navigator.mediaDevices.getUserMedia({
-        video: { facingMode: { ideal: "environment" }, width: { ideal: 4032 }, height: { ideal: 3024 } },
-        audio: false
-      }).then(function (s) {
-        stream = s;
-        video.srcObject = s;
-        cameraBox.hidden = false;
-        openButton.hidden = true;
-        updateGhost();
-      }).catch(function () {
-        var row = addRow("Camera");
-        verdictOf(row, false, "the camera could not be opened. Allow camera access, or use \u201cTake a photo with the device camera\u201d.");
-      });
-    });
-    document.getElementById("camera-stop").addEventListener("click", stopCamera);
-    document.getElementById("camera-shoot").addEventListener("click", function () {
-      if (!video.videoWidth) { return; }
-      var canvas = document.createElement("canvas");
-      canvas.width = video.videoWidth;
-      canvas.height = video.videoHeight;
-      canvas.getContext("2d").drawImage(video, 0, 0);
-      canvas.toBlob(function (blob) {
-        var stamp = new Date().toISOString().replace(/[:.]/g, "-");
-        uploadOne(blob, "camera-" + stamp + ".jpg", "camera");
-      }, "image/jpeg", 0.92);
-    });
-    window.addEventListener("pagehide", stopCamera);
-  }
   window.addEventListener("beforeunload", function (e) {
     if (running > 0) { e.preventDefault(); e.returnValue = ""; }
   });

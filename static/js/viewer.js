@@ -62,6 +62,12 @@
   });
 
   if (!mayEdit) { return; }
+  // Marks not yet saved: leaving the page (a link, the arrow keys, closing) asks first.
+  var edits = 0, savedEdits = 0;
+  function changed() { edits += 1; draw(); status.textContent = "Not saved yet."; }
+  window.addEventListener("beforeunload", function (e) {
+    if (edits !== savedEdits) { e.preventDefault(); e.returnValue = ""; }
+  });
   function point(e) {
     var box = svg.getBoundingClientRect();
     // The SVG keeps the photo's aspect ratio: map the pointer into the photo.
@@ -84,8 +90,7 @@
       if (!text) { status.textContent = "Type the text first, then click where it goes."; start = null; return; }
       shapes.push({ kind: "text", x: start.x, y: start.y, text: text });
       start = null;
-      draw();
-      status.textContent = "Not saved yet.";
+      changed();
     }
   });
   svg.addEventListener("pointerup", function (e) {
@@ -93,22 +98,23 @@
     var end = point(e);
     var k = tool();
     var dx = end.x - start.x, dy = (end.y - start.y) * H / W;
+    var before = shapes.length;
     if (k === "arrow" && (Math.abs(end.x - start.x) + Math.abs(end.y - start.y)) > 0.01) {
       shapes.push({ kind: "arrow", x1: start.x, y1: start.y, x2: end.x, y2: end.y });
     } else if (k === "circle") {
       shapes.push({ kind: "circle", x: start.x, y: start.y, r: Math.max(0.01, Math.sqrt(dx * dx + dy * dy)) });
     }
     start = null;
-    draw();
-    status.textContent = "Not saved yet.";
+    if (shapes.length !== before) { changed(); }
   });
   document.getElementById("marks-undo").addEventListener("click", function () {
-    shapes.pop(); draw(); status.textContent = "Not saved yet.";
+    if (shapes.length) { shapes.pop(); changed(); }
   });
   document.getElementById("marks-save").addEventListener("click", function () {
     var token = document.cookie.match(/csrftoken=([^;]+)/);
     var csrf = document.querySelector("[name=csrfmiddlewaretoken]");
     status.textContent = "Saving…";
+    var sending = edits;
     fetch(figure.getAttribute("data-annotate-url"), {
       method: "POST",
       credentials: "same-origin",
@@ -116,6 +122,7 @@
       body: JSON.stringify({ shapes: shapes })
     }).then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
       .then(function (res) {
+        if (res.ok) { savedEdits = sending; }
         status.textContent = res.ok ? "Annotations saved." : ("Not saved: " + (res.body.error || "try again."));
       }).catch(function () { status.textContent = "Not saved: the connection dropped. Try again."; });
   });

@@ -156,3 +156,59 @@ def test_a_superuser_is_made_only_by_the_command(db, monkeypatch):
     client = Client()
     client.force_login(root)
     assert client.get("/admin/")["Location"] == "/accounts/two-factor/"
+
+
+def _view_on_site(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(obj)
+    return f"/admin/r/{content_type.pk}/{obj.pk}/"
+
+
+# S9
+def test_view_on_site_resolves_only_the_owners_practice(client_for, owner, outsider):
+    from imaging.tests.factories import make_photo
+
+    client = client_for(owner)
+    mine = make_patient(actor=owner)
+    response = client.get(_view_on_site(mine))
+    assert response.status_code == 302
+    assert response["Location"] == mine.get_absolute_url()
+    theirs = [
+        make_patient(actor=outsider),
+        make_visit(actor=outsider, patient=make_patient(actor=outsider)),
+        make_photo(actor=outsider),
+        outsider,
+        outsider.practice,
+    ]
+    for obj in theirs:
+        response = client.get(_view_on_site(obj))
+        assert response.status_code == 404, obj._meta.label
+        assert str(obj.uuid) not in response.content.decode()
+
+
+# S9
+def test_view_on_site_needs_a_verified_owner(client_for, clinician, owner):
+    patient = make_patient(actor=owner)
+    response = client_for(clinician).get(_view_on_site(patient))
+    assert response.status_code == 302
+    assert not response["Location"].startswith(patient.get_absolute_url())
+
+
+# S42 S26
+def test_the_admin_password_change_is_the_audited_account_page(client_for, owner):
+    client = client_for(owner)
+    response = client.get("/admin/password_change/")
+    assert response["Location"] == "/accounts/security/password/"
+    # A form posted straight at the admin's old page changes nothing.
+    new = "another-long-passphrase-9"
+    client.post(
+        "/admin/password_change/",
+        {"old_password": "x", "new_password1": new, "new_password2": new},
+    )
+    owner.user.refresh_from_db()
+    assert not owner.user.check_password(new)
+    assert not AccessEvent.objects.filter(action=Action.PASSWORD_CHANGED).exists()
+    assert client.get("/admin/password_change/done/")["Location"] == (
+        "/accounts/security/"
+    )

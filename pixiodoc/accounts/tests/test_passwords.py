@@ -81,3 +81,49 @@ def test_a_new_password_must_pass_the_validators(clinician):
     response = _set(client, _reset_link(client, clinician.user), password="shortpass")
     assert response.status_code == 200
     assert b"at least 12 characters" in response.content
+
+
+def _ask_reset(client, email, **extra):
+    return client.post("/accounts/password-reset/", {"email": email}, **extra)
+
+
+# S42
+def test_password_reset_mails_are_limited_per_account(clinician):
+    for i in range(5):  # from five addresses: the account's limit still holds
+        response = _ask_reset(Client(REMOTE_ADDR=f"192.0.2.{i}"), clinician.user.email)
+        assert response["Location"] == "/accounts/password-reset/sent/"
+    assert len(mail.outbox) == 3
+    denied = AccessEvent.objects.filter(
+        action=Action.PASSWORD_RESET_REQUESTED, outcome="denied"
+    )
+    assert denied.count() == 2
+    assert denied.first().actor_uuid == clinician.user.uuid
+    # An hour later the account may ask again.
+    with time_machine.travel(timedelta(minutes=61)):
+        _ask_reset(Client(REMOTE_ADDR="192.0.2.50"), clinician.user.email)
+    assert len(mail.outbox) == 4
+
+
+# S42 S43
+def test_password_reset_requests_are_limited_per_address(clinician, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for i in range(5):
+        response = _ask_reset(
+            Client(),
+            f"nobody{i}@x.example",
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+            **proxy,
+        )
+        assert response.status_code == 302
+    response = _ask_reset(
+        Client(), clinician.user.email, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy
+    )
+    assert response.status_code == 429
+    assert b"Too many reset requests from this address" in response.content
+    assert len(mail.outbox) == 0
+    # Another client behind the same proxy is not held back by that one.
+    response = _ask_reset(
+        Client(), clinician.user.email, HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy
+    )
+    assert response.status_code == 302 and len(mail.outbox) == 1

@@ -116,3 +116,67 @@ def test_a_cache_outage_does_not_open_the_locks(clinician, settings, step):
         else:
             response = code_step(client, code_for(confirmed_device(clinician.user)))
         assert response.status_code == 429
+
+
+# S43
+def test_sign_in_locks_the_client_behind_the_proxy_not_the_proxy(clinician, settings):
+    from axes.models import AccessAttempt
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}  # nginx: every request comes from it
+    attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    _fail_passwords(attacker, clinician.user, 5)
+    assert password_step(attacker, clinician.user).status_code == 429
+    attempt = AccessAttempt.objects.get()
+    assert attempt.ip_address == "203.0.113.9"
+    # Another client through the same proxy is not locked out by the attacker.
+    colleague = Client(HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy)
+    assert password_step(colleague, clinician.user).status_code == 302
+
+
+# S42
+def test_the_second_factor_lock_doubles_each_time_instead_of_resetting(clinician):
+    def fail_five(client):
+        for _ in range(5):
+            response = code_step(client, "000000")
+        return response
+
+    def right_code(client):
+        return code_step(client, code_for(confirmed_device(clinician.user)))
+
+    with time_machine.travel(START, tick=False) as clock:
+        client = Client()
+        password_step(client, clinician.user)
+        assert b"paused for 15 minutes" in fail_five(client).content
+        clock.shift(timedelta(minutes=16))
+        client = Client()
+        password_step(client, clinician.user)
+        response = fail_five(client)
+        assert response.status_code == 429
+        assert b"paused for 30 minutes" in response.content
+        clock.shift(timedelta(minutes=16))
+        client = Client()
+        password_step(client, clinician.user)
+        assert right_code(client).status_code == 429  # still paused
+        clock.shift(timedelta(minutes=15))
+        client = Client()
+        password_step(client, clinician.user)
+        assert right_code(client)["Location"] == "/accounts/practice/"
+    # A right code starts the count afresh: the next lock is 15 minutes again.
+    with time_machine.travel("2026-11-27 08:00:00+00:00", tick=False):
+        client = Client()
+        password_step(client, clinician.user)
+        assert b"paused for 15 minutes" in fail_five(client).content
+
+
+def test_the_longest_second_factor_lock_is_a_day():
+    from pixiodoc.accounts.two_factor import lock_for
+
+    assert [lock_for(n) for n in (4, 5, 9, 10, 15)] == [
+        None,
+        timedelta(minutes=15),
+        None,
+        timedelta(minutes=30),
+        timedelta(hours=1),
+    ]
+    assert lock_for(500) == timedelta(hours=24)

@@ -3,7 +3,8 @@
 Idempotent: running it again adds nothing that is already there (DESIGN.md §9).
 """
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from consent.demo import seed_consents
@@ -24,8 +25,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--patients", type=int, default=40)
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            # Known passwords on a live site would be a way in for anyone (S41).
+            raise CommandError(
+                "demo refuses to run in production: it creates members with a "
+                "published password. Run it on a local copy (no DJANGO_ENV)."
+            )
+        self._seed(options)
+
+    @transaction.atomic
+    def _seed(self, options):
         practice, _ = Practice.objects.get_or_create(
             slug="demo", defaults={"name": "Demo Clinic"}
         )

@@ -43,7 +43,7 @@ def test_record_download_and_withdraw_consent(page_for, clinician, practice):
     )
     page = page_for(clinician)
     page.goto(f"/patients/{patient.uuid}/")
-    page.get_by_role("link", name="Record consent").click()
+    page.get_by_role("link", name="Record consent", exact=True).click()
     page.get_by_label("Clinical photographs (version 1)").check()
     page.get_by_role("button", name="Open the form for the patient").click()
     page.wait_for_url("**/consent/kiosk/")

@@ -223,8 +223,22 @@ URLS: dict[str, Rule] = {
     "imaging:mark": may("edit_patients", post=True, kwargs={"uuid": "photo"}),
     "imaging:add": may("edit_patients", kwargs={"uuid": "visit"}),
     "imaging:upload": may("edit_patients", post=True, kwargs={"uuid": "visit"}),
+    "imaging:capture": may("edit_patients", kwargs={"uuid": "visit"}),
+    "imaging:capture_today": may(
+        "edit_patients", post=True, kwargs={"uuid": "patient"}
+    ),
     "imaging:gallery": may("view_patients", kwargs={"uuid": "patient"}),
     "imaging:compare": may("view_patients", kwargs={"uuid": "patient"}),
+    # interop
+    "interop:dicom_patient": may(
+        "view_patients", post=True, kwargs={"uuid": "photo_patient"}
+    ),
+    "interop:dicom_visit": may(
+        "view_patients", post=True, kwargs={"uuid": "photo_visit"}
+    ),
+    "interop:fhir_patient": may("view_patients", post=True, kwargs={"uuid": "patient"}),
+    "interop:push_patient": may("send_to_pacs", post=True, kwargs={"uuid": "patient"}),
+    "interop:push_visit": may("send_to_pacs", post=True, kwargs={"uuid": "visit"}),
 }
 
 # Every URL of the Django admin (names starting "admin:") follows `ADMIN_RULE`.
@@ -415,6 +429,14 @@ def _photo(members):
     return make_photo(actor=members["clinician"])
 
 
+def _photo_patient(members):
+    return _photo(members).patient
+
+
+def _photo_visit(members):
+    return _photo(members).visit
+
+
 # Object kind -> maker(members of one practice by role) -> an object with the URL's
 # argument as attribute (`uuid` unless the kwarg is named otherwise).
 OBJECTS = {
@@ -437,6 +459,8 @@ OBJECTS = {
     "subject_request": _subject_request,
     "break_glass_grant": _break_glass_grant,
     "photo": _photo,
+    "photo_patient": _photo_patient,
+    "photo_visit": _photo_visit,
     "chain_verification": _chain_verification,
     "rendition": lambda members: "thumb",
 }
@@ -450,4 +474,106 @@ READ_SIDE_EFFECTS = {
     "axes.AccessAttempt",
     "axes.AccessFailureLog",
     "axes.AccessAttemptExpiration",
+}
+
+# S40: what each page shows. A URL that renders PHI (a patient's name, record,
+# notes, consents or photos) is in SHOWS_PHI: every 200 it answers must have
+# written an access event. Every other URL is in NO_PHI. test_phi_audit.py walks
+# them all and fails on a URL in neither, on a PHI page that wrote no event, and
+# on a NO_PHI page that shows a patient's name. The Django admin shows no PHI
+# (PHI fields are excluded there, S9, S27) and is not listed.
+SHOWS_PHI = {
+    "patients:list",
+    "patients:timeline",
+    "patients:edit",
+    "patients:visit_create",
+    "patients:visit_edit",
+    "patients:export_download",
+    "consent:start",
+    "consent:kiosk",
+    "consent:detail",
+    "consent:print",
+    "consent:pdf",
+    "sharing:list",
+    "sharing:create",
+    "sharing:detail",
+    "sharing:extend",
+    "sharing:passcode",
+    "imaging:viewer",
+    "imaging:rendition",
+    "imaging:delete",
+    "imaging:add",
+    "imaging:capture",
+    "imaging:upload",
+    "imaging:gallery",
+    "imaging:compare",
+    "patients:retention",
+    # Audit pages name patients by record number (audit/readable.py).
+    "audit:list",
+    "audit:patient",
+    "audit:member",
+    "audit:export_csv",
+    "audit:export_pdf",
+}
+NO_PHI = {
+    "home": "redirects to the patient list or shows a menu",
+    "healthz": "service status",
+    "accounts:login": "sign-in",
+    "accounts:two_factor": "sign-in",
+    "accounts:choose_practice": "sign-in",
+    "accounts:logout": "sign-out",
+    "accounts:keep_alive": "JSON about the session",
+    "accounts:security": "the member's own security settings",
+    "accounts:password_change": "the member's own password",
+    "accounts:authenticator_replace": "the member's own second factor",
+    "accounts:backup_codes": "the member's own backup codes",
+    "accounts:passkey_enrol_options": "the member's own passkey",
+    "accounts:passkey_enrol": "the member's own passkey",
+    "accounts:passkey_options": "the member's own passkey",
+    "accounts:passkey_verify": "the member's own passkey",
+    "accounts:passkey_remove": "the member's own passkey",
+    "accounts:password_reset": "forgot password",
+    "accounts:password_reset_done": "forgot password",
+    "accounts:password_reset_confirm": "forgot password",
+    "accounts:password_reset_complete": "forgot password",
+    "accounts:members": "staff, not patients",
+    "accounts:member_role": "staff change, redirects",
+    "accounts:member_deactivate": "staff change, redirects",
+    "accounts:member_reset_two_factor": "staff change, redirects",
+    "accounts:invitation_revoke": "staff change, redirects",
+    "accounts:invitation": "joining a practice",
+    "patients:create": "an empty form",
+    "consent:add_defaults": "a change, redirects",
+    "consent:withdraw": "a change, redirects",
+    "consent:override": "a change, redirects",
+    "consent:kiosk_leave": "leaves the kiosk",
+    "consent:templates": "the practice's consent wording",
+    "consent:template_defaults": "the practice's consent wording",
+    "consent:template_new": "the practice's consent wording",
+    "consent:template_edit": "the practice's consent wording",
+    "consent:override_setting": "a practice setting",
+    "consent:email": "a change, redirects",
+    "patients:retention_policy": "a change, redirects",
+    "patients:hold_place": "a change, redirects",
+    "patients:hold_release": "a change, redirects",
+    "patients:erasure_approve": "a change, redirects",
+    "patients:erasure_reject": "a change, redirects",
+    "patients:erasure_retry": "a change, redirects",
+    "patients:erasure_certificate": "PHI-free by design (S32)",
+    "patients:erasures": "patients by uuid only",
+    "patients:erasure": "patients by uuid only",
+    "patients:erasure_create": "an empty form",
+    "patients:export": "the export's progress; the download is audited",
+    "patients:export_start": "a change, redirects",
+    "sharing:revoke": "a change, redirects",
+    # Opened with a grant they show photos, audited as share_opened and
+    # share_photo_viewed (sharing/tests); the walk's visitor has no grant.
+    "sharing:open": "the landing page without a grant",
+    "sharing:photo": "404 without a grant",
+    "sharing:download": "404 without a grant",
+    "imaging:annotate": "JSON: saved or an error",
+    "imaging:capture_today": "finds or makes today's visit, redirects",
+    "audit:verify": "queues a chain check, redirects",
+    "audit:verification": "the progress of a chain check",
+    "imaging:mark": "a change, redirects",
 }

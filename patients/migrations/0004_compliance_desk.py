@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_second_factor_sessions_invitations'),
-        ('patients', '0002_lifecycle'),
+        ('patients', '0003_retentionrun_found'),
     ]
 
     operations = [

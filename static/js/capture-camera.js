@@ -1,0 +1,281 @@
+/* The phone camera page (imaging/capture.html).
+ * A full-screen rear camera (getUserMedia) with the ghost of the last photo of the
+ * chosen region and side. Each shot goes to the visit's upload endpoint in the
+ * background while shooting goes on; the strip shows each one uploading, stored or
+ * refused (with the reason) and offers a retry that sends the same shot again.
+ * Where getUserMedia is missing, the shutter is the capture="environment" file input.
+ * Nothing is written to the device: shots live in memory until they are stored. */
+(function () {
+  "use strict";
+  var form = document.getElementById("capture");
+  if (!form) { return; }
+  var video = document.getElementById("capture-video");
+  var ghost = document.getElementById("capture-ghost");
+  var flash = document.getElementById("capture-flash");
+  var hint = document.getElementById("capture-hint");
+  var region = document.getElementById("capture-region");
+  var opacityBox = document.getElementById("capture-opacity-box");
+  var opacity = document.getElementById("capture-opacity");
+  var shutter = document.getElementById("capture-shutter");
+  var fileInput = document.getElementById("capture-file");
+  var fileLabel = document.getElementById("capture-file-label");
+  var strip = document.getElementById("capture-strip");
+  var status = document.getElementById("capture-status");
+  var done = document.getElementById("capture-done");
+  var count = document.getElementById("capture-count");
+  var ghosts = JSON.parse(document.getElementById("capture-ghosts").textContent || "{}");
+  var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  var shots = [];
+  var inFlight = 0;
+  var leaving = false;
+  var warnedUnstored = false;
+  var stream = null;
+
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+
+  function say(text) { status.textContent = text; }
+  function side() {
+    var checked = form.querySelector("input[name=laterality]:checked");
+    return checked ? checked.value : "";
+  }
+  function siteLabel(shot) {
+    var label = region.querySelector("option[value='" + shot.region + "']").textContent;
+    var sides = { left: "left", right: "right", both: "both sides", "": "no side" };
+    return label + ", " + sides[shot.side];
+  }
+
+  // The ghost: the newest photo of exactly this region and side (never the other side).
+  function updateGhost() {
+    var url = ghosts[region.value + ":" + side()];
+    if (url) {
+      if (ghost.getAttribute("src") !== url) { ghost.src = url; }
+      ghost.hidden = false;
+      opacityBox.hidden = false;
+    } else {
+      ghost.removeAttribute("src");
+      ghost.hidden = true;
+      opacityBox.hidden = true;
+    }
+    ghost.style.opacity = String(opacity.value / 100);
+  }
+  region.addEventListener("change", updateGhost);
+  Array.prototype.forEach.call(form.querySelectorAll("input[name=laterality]"), function (el) {
+    el.addEventListener("change", updateGhost);
+  });
+  opacity.addEventListener("input", updateGhost);
+
+  function unstored() {
+    return shots.filter(function (s) { return s.state !== "stored"; }).length;
+  }
+  function stored() {
+    return shots.filter(function (s) { return s.state === "stored"; });
+  }
+  function updateCount() {
+    var n = stored().length;
+    count.textContent = n ? " · " + n : "";
+  }
+
+  function setState(shot, state, text) {
+    shot.state = state;
+    shot.li.setAttribute("data-state", state);
+    shot.label.textContent = text;
+    shot.retry.hidden = state !== "refused";
+    shot.li.title = siteLabel(shot) + ": " + text;
+    updateCount();
+  }
+
+  function leaveWhenSettled() {
+    if (!leaving || inFlight > 0) { return; }
+    if (unstored() && !warnedUnstored) {
+      warnedUnstored = true;
+      leaving = false;
+      say(unstored() + " photo(s) not stored. Tap Retry on them, or tap Done again to leave without them.");
+      return;
+    }
+    var uuids = stored().map(function (s) { return s.photo; });
+    var url = form.getAttribute("data-timeline-url");
+    if (uuids.length) { url += "?new=" + uuids.join(","); }
+    window.location.href = url + "#visit-" + form.getAttribute("data-visit");
+  }
+
+  function upload(shot) {
+    setState(shot, "uploading", "Uploading…");
+    var data = new FormData();
+    data.append("body_region", shot.region);
+    data.append("laterality", shot.side);
+    data.append("source", "camera");
+    data.append("photo", shot.blob, shot.name);
+    inFlight += 1;
+    fetch(form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf },
+      body: data
+    }).then(function (response) {
+      return response.json().then(function (body) { return body; }, function () { return null; })
+        .then(function (body) { return { status: response.status, body: body }; });
+    }).then(function (res) {
+      var body = res.body;
+      if (body && body.results && body.results.length) {
+        var verdict = body.results[0];
+        if (verdict.stored) {
+          shot.photo = verdict.photo;
+          setState(shot, "stored", verdict.message || "Stored.");  // with any processing notes
+        } else {
+          setState(shot, "refused", "Refused: " + verdict.message);
+        }
+      } else if (body && body.error) {
+        setState(shot, "refused", "Refused: " + body.error);
+      } else {
+        setState(shot, "refused", "Not stored: the server answered " + res.status + ". Retry.");
+      }
+    }, function () {
+      setState(shot, "refused", "Not stored: the connection dropped. Retry when online.");
+    }).then(function () {
+      inFlight -= 1;
+      if (shot.state === "refused") { say("Shot " + shot.number + " (" + siteLabel(shot) + ") " + shot.label.textContent); }
+      leaveWhenSettled();
+    });
+  }
+
+  function addShot(blob, name) {
+    var shot = { blob: blob, name: name, region: region.value, side: side(), number: shots.length + 1 };
+    var li = document.createElement("li");
+    var img = document.createElement("img");
+    img.src = URL.createObjectURL(blob);
+    img.alt = "Shot " + shot.number + ", " + siteLabel(shot);
+    var label = document.createElement("span");
+    label.className = "capture-shot-state";
+    var retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "capture-retry";
+    retry.textContent = "Retry";
+    retry.setAttribute("aria-label", "Retry shot " + shot.number);
+    retry.addEventListener("click", function () { warnedUnstored = false; upload(shot); });
+    li.appendChild(img);
+    li.appendChild(label);
+    li.appendChild(retry);
+    strip.appendChild(li);
+    shot.li = li; shot.label = label; shot.retry = retry;
+    shots.push(shot);
+    if (li.scrollIntoView) { li.scrollIntoView({ block: "nearest", inline: "end" }); }
+    upload(shot);
+  }
+
+  function regionChosen() {
+    if (region.value) { return true; }
+    say("Choose the body region first, then take the photo.");
+    region.focus();
+    return false;
+  }
+
+  // The shutter answers at once where the user is looking: a flash over the view.
+  function flashNow() {
+    flash.classList.remove("on");
+    void flash.offsetWidth; // restart the animation
+    flash.classList.add("on");
+    if (navigator.vibrate) { navigator.vibrate(30); }
+  }
+
+  function shoot() {
+    if (!regionChosen()) { return; }
+    if (!video.videoWidth) { say("The camera is still starting. Try again in a moment."); return; }
+    flashNow();
+    var canvas = document.createElement("canvas");
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext("2d").drawImage(video, 0, 0);
+    canvas.toBlob(function (blob) {
+      var stamp = new Date().toISOString().replace(/[:.]/g, "-");
+      addShot(blob, "camera-" + stamp + ".jpg");
+    }, "image/jpeg", 0.92);
+  }
+
+  // The fallback: the phone's own camera through the file input.
+  function useFileInput(reason) {
+    form.setAttribute("data-camera", "fallback");
+    shutter.hidden = true;
+    fileLabel.hidden = false;
+    fileInput.hidden = false;
+    fileInput.disabled = false;
+    if (reason) { say(reason); }
+  }
+  fileLabel.addEventListener("click", function (e) {
+    if (!regionChosen()) { e.preventDefault(); }
+  });
+  fileInput.addEventListener("change", function () {
+    Array.prototype.forEach.call(fileInput.files, function (file) {
+      flashNow();
+      addShot(file, file.name || "camera.jpg");
+    });
+    fileInput.value = "";
+  });
+
+  function stopCamera() {
+    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
+    stream = null;
+  }
+
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    fileLabel.hidden = true;
+    fileInput.hidden = true;
+    fileInput.disabled = true;
+    shutter.hidden = false;
+    navigator.mediaDevices.getUserMedia({
+      video: { facingMode: "environment", width: { ideal: 4032 }, height: { ideal: 3024 } },
+      audio: false
+    }).then(function (s) {
+      stream = s;
+      video.addEventListener("loadedmetadata", function () { form.setAttribute("data-camera", "ready"); });
+      video.srcObject = s;
+      video.hidden = false;
+      hint.hidden = true;
+    }).catch(function () {
+      useFileInput("The camera could not be opened here (allow camera access to use it). The shutter opens the phone's camera instead.");
+    });
+    shutter.addEventListener("click", shoot);
+  } else {
+    useFileInput("");
+  }
+  updateGhost();
+
+  // The patient's first photo: nothing to preselect, so ask region then side,
+  // one tap each, over the camera view (the bar below changes them later).
+  var sheet = document.getElementById("capture-sheet");
+  if (sheet) {
+    var regionStep = document.getElementById("capture-sheet-regions");
+    var sideStep = document.getElementById("capture-sheet-sides");
+    sheet.hidden = false;
+    Array.prototype.forEach.call(sheet.querySelectorAll("[data-region]"), function (button) {
+      button.addEventListener("click", function () {
+        region.value = button.getAttribute("data-region");
+        regionStep.hidden = true;
+        sideStep.hidden = false;
+        sideStep.querySelector("button").focus();
+        updateGhost();
+      });
+    });
+    Array.prototype.forEach.call(sheet.querySelectorAll("[data-side]"), function (button) {
+      button.addEventListener("click", function () {
+        var value = button.getAttribute("data-side");
+        var radio = form.querySelector("input[name=laterality][value='" + value + "']");
+        radio.checked = true;
+        sheet.hidden = true;
+        say(siteLabel({ region: region.value, side: value }) + ": ready.");
+        updateGhost();
+        (shutter.hidden ? fileLabel : shutter).focus();
+      });
+    });
+  }
+
+  done.addEventListener("click", function (e) {
+    e.preventDefault();
+    leaving = true;
+    if (inFlight > 0) { say("Finishing " + inFlight + " upload(s)…"); }
+    leaveWhenSettled();
+  });
+  window.addEventListener("pagehide", stopCamera);
+  window.addEventListener("beforeunload", function (e) {
+    if (inFlight > 0 || (unstored() && !warnedUnstored)) { e.preventDefault(); e.returnValue = ""; }
+  });
+})();
