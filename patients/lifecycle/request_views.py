@@ -33,17 +33,21 @@ def request_list(request):
     requests = subject_requests_for(member=request.member).select_related(
         "patient", "registered_by__user"
     )
-    today = timezone.localdate()
+    open_requests = [r for r in requests if r.is_open]
+    closed = [r for r in requests.order_by("-closed_at") if not r.is_open][:50]
+    # The register names these patients by record number (S40).
+    record_event(
+        action=Action.REQUEST_VIEWED,
+        actor=request.member,
+        request=request,
+        details={
+            "patients": sorted({str(r.patient_uuid) for r in open_requests + closed})
+        },
+    )
     return render(
         request,
         "patients/lifecycle/request_list.html",
-        {
-            "open": [r for r in requests if r.is_open],
-            "closed": [r for r in requests.order_by("-closed_at") if not r.is_open][
-                :50
-            ],
-            "today": today,
-        },
+        {"open": open_requests, "closed": closed, "today": timezone.localdate()},
     )
 
 

@@ -199,6 +199,8 @@ def test_compliance_registers_by_record_number_without_opening_the_record(
     assert "MRN-REQ-1" in page and "9 Apr 2026" in page
     listed = client.get("/patients/requests/").content.decode()
     assert "MRN-REQ-1" in listed and "Portability (Art. 20)" in listed
+    viewed = AccessEvent.objects.filter(action=Action.REQUEST_VIEWED).last()
+    assert viewed.details == {"patients": [str(patient.uuid)]}
 
 
 @time_machine.travel(TODAY)
