@@ -84,24 +84,25 @@ def test_a_deleted_link_still_counts_and_says_its_record_is_gone(clinician, pati
 def test_another_app_registers_its_own_disclosures(clinician, patient):
     def describe(practice, events):
         return {
-            e.uuid: Described("Orthanc PACS", "2 images", "Treatment") for e in events
+            e.uuid: Described("Journal of Dermatology", "2 images", "Publication")
+            for e in events
         }
 
-    registry.register_disclosure("pacs_pushed", describe)
+    registry.register_disclosure("teaching_exported", describe)
     try:
         record_event(
-            action="pacs_pushed",
+            action="teaching_exported",
             practice=clinician.practice,
             actor_type=ActorType.SYSTEM,
             patient=patient,
         )
         [pushed] = disclosures_of(practice=patient.practice, patient_uuid=patient.uuid)
     finally:
-        registry._describers.pop("pacs_pushed")
+        registry._describers.pop("teaching_exported")
     assert (pushed.recipient, pushed.what, pushed.purpose) == (
-        "Orthanc PACS",
+        "Journal of Dermatology",
         "2 images",
-        "Treatment",
+        "Publication",
     )
 
 

@@ -66,15 +66,13 @@ def test_the_record_reflects_purposes_recipients_retention_and_measures(
 
 def test_another_app_adds_its_recipients_through_the_registry(compliance):
     processing.register_recipients(
-        "PACS destinations", lambda practice: ["Orthanc at pacs.example:4242"]
+        "Publishers", lambda practice: ["Journal of Dermatology, London"]
     )
     try:
         record = build_record(member=compliance)
     finally:
-        processing._recipients.pop("PACS destinations")
-    assert dict(record.recipients)["PACS destinations"] == [
-        "Orthanc at pacs.example:4242"
-    ]
+        processing._recipients.pop("Publishers")
+    assert dict(record.recipients)["Publishers"] == ["Journal of Dermatology, London"]
 
 
 def test_a_changed_setting_changes_the_fingerprint(compliance, settings):
