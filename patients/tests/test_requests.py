@@ -12,6 +12,7 @@ from audit.models import AccessEvent, AuditAlert
 from patients.exceptions import LifecycleError
 from patients.lifecycle import export as export_service
 from patients.lifecycle import requests as service
+from patients.lifecycle.erasure import approve_erasure, run_erasure
 from patients.lifecycle.models import ErasureRequest, PatientExport, SubjectRequest
 from patients.tests.factories import make_patient
 from pixiodoc.testing import store_blobs_in
@@ -257,3 +258,35 @@ def test_compliance_starts_and_downloads_the_export_from_the_request_page(
 
     assert response["Content-Type"] == "application/zip"
     assert response.content.startswith(b"PK")
+
+
+@time_machine.travel(TODAY)
+def test_the_page_extends_files_the_erasure_and_closes(client_for, compliance, patient):
+    request = registered(patient, compliance, kind="erasure")
+    client = client_for(compliance)
+    base = f"/patients/requests/{request.uuid}/"
+
+    client.post(base + "extend/", {"reason": "Records on paper to collect"})
+    client.post(base + "erasure/")
+    page = client.get(base).content.decode()
+    assert "2 Jun 2026" in page and "Records on paper to collect" in page
+    assert "Awaiting approval" in page
+    client.post(base + "close/", {"status": "answered", "outcome": "Erased"})
+
+    request.refresh_from_db()
+    assert request.status == "answered" and request.closed_by == compliance
+    assert request.erasure.status == ErasureRequest.Status.PENDING
+
+
+@time_machine.travel(TODAY)
+def test_the_register_outlives_the_erased_record(
+    client_for, owner, compliance, patient
+):
+    request = registered(patient, compliance, kind="erasure")
+    erasure = service.file_erasure(actor=compliance, subject_request=request)
+    run_erasure(request_uuid=str(approve_erasure(actor=owner, erasure=erasure).uuid))
+
+    request.refresh_from_db()
+    assert request.patient is None and request.patient_uuid == patient.uuid
+    page = client_for(compliance).get(f"/patients/requests/{request.uuid}/")
+    assert "(record erased)" in page.content.decode()
