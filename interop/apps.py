@@ -18,6 +18,12 @@ class InteropConfig(AppConfig):
 
         register_sections()
 
+        # Pushes a stopped broker left waiting are sent again (pixiodoc.jobs).
+        from interop.pushes import resend_waiting
+        from pixiodoc.jobs import register_resender
+
+        register_resender("interop", resend_waiting)
+
         from interop import labels
 
         labels.register()  # the audit pages name PACS destinations

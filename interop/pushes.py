@@ -9,6 +9,7 @@ resend is filed once) and records the outcome on the row and in the audit.
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -21,8 +22,7 @@ from interop import dicom, senders
 from interop.exceptions import InteropError, PacsUnavailable, PushDenied
 from interop.exports import photos_to_export
 from interop.models import PacsPush
-from patients.lifecycle import jobs
-from pixiodoc import blobs, crypto
+from pixiodoc import blobs, crypto, jobs
 
 logger = logging.getLogger(__name__)
 Status = PacsPush.Status
@@ -174,3 +174,26 @@ def _record(push: PacsPush, status: str, reason: str, code: str, outcome: str) -
             "status": status,
         },
     )
+
+
+# A push no worker has tried this long after it was asked for lost its message.
+RESEND_AFTER = timedelta(minutes=1)
+
+
+def resend_waiting(*, include_leased: bool = False) -> dict[str, int]:
+    """pixiodoc.jobs resender: pushes whose first message never arrived.
+
+    A push that has been tried waits for its own retry (the task's back-off),
+    so only untried ones are sent again; sending twice is harmless (same UIDs).
+    """
+    from interop.tasks import deliver_push
+
+    waiting = PacsPush.objects.filter(
+        status=Status.PENDING,
+        attempts=0,
+        requested_at__lt=timezone.now() - RESEND_AFTER,
+    )
+    uuids = [str(u) for u in waiting.values_list("uuid", flat=True)]
+    for uuid in uuids:
+        jobs.send(deliver_push, uuid)
+    return {"PACS pushes": len(uuids)}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("admin/", admin.site.urls),
     path("", include("sharing.urls")),
+    path("", include("teaching.urls")),
 ]
 
 handler403 = "pixiodoc.views.error_403"

@@ -141,7 +141,7 @@ def test_the_job_retries_then_marks_the_push_failed_with_the_reason(owner):
 def test_queueing_enqueues_one_job_per_photo_after_commit(
     owner, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from patients.lifecycle import jobs
+    from pixiodoc import jobs
 
     sent = []
     monkeypatch.setattr(
@@ -387,3 +387,29 @@ def test_a_push_whose_destination_was_removed_is_dropped(owner):
     )
     remove_destination(actor=owner, destination=destination)
     assert deliver_push.apply(args=[str(push.uuid)]).get() == "gone"
+
+
+# #20: a push whose message was lost (a stopped broker) is sent again by the resender
+def test_the_resender_sends_untried_pushes_again(owner, monkeypatch):
+    from datetime import timedelta
+
+    import time_machine
+
+    from interop.models import PacsPush
+    from pixiodoc import jobs
+
+    patient, _ = make_record(actor=owner)
+    destination = add_destination(actor=owner, name="web", url="http://127.0.0.1:9/")
+    pushes = push_photos(
+        actor=owner, destination=destination, patient=patient, enqueue=False
+    )
+    sent = []
+    monkeypatch.setattr(jobs, "send", lambda task, uuid: sent.append(uuid))
+    assert jobs.resend_waiting()["interop"] == {"PACS pushes": 0}  # just asked for
+    later = pushes[0].requested_at + timedelta(minutes=2)
+    with time_machine.travel(later):
+        assert jobs.resend_waiting()["interop"] == {"PACS pushes": len(pushes)}
+        tried = PacsPush.objects.filter(pk=pushes[0].pk)
+        tried.update(attempts=1)  # tried once: its own retry waits
+        assert jobs.resend_waiting()["interop"] == {"PACS pushes": len(pushes) - 1}
+    assert str(pushes[0].uuid) in sent

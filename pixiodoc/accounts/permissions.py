@@ -24,6 +24,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "register_request": STAFF | {COMPLIANCE},
     "handle_requests": frozenset({OWNER, COMPLIANCE}),
     "manage_practice": frozenset({OWNER}),
+    # Teaching library (issue 17): staff browse it; owners and clinicians
+    # de-identify, add, export and share.
+    "view_teaching": STAFF,
+    "edit_teaching": frozenset({OWNER, CLINICIAN}),
 }
 
 
