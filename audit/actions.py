@@ -103,6 +103,7 @@ class Action(models.TextChoices):
         "Record of processing (Art. 30) exported",
     )
     BREACH_SCOPED = "breach_scoped", "Breach scope viewed"
+    DESK_VIEWED = "desk_viewed", "Compliance desk viewed"
     BREACH_EXPORTED = "breach_exported", "Breach scope and draft notification exported"
     ALERT_RAISED = "alert_raised", "Alert raised"
     BREAK_GLASS_OPENED = "break_glass_opened", "Record opened by break-glass"

@@ -35,6 +35,14 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 def desk(request):
     practice = request.member.practice
     open_requests = subject_requests_for(member=request.member).filter(status="open")
+    grants = break_glass_review(member=request.member)
+    # The break-glass list names records by record number (S40).
+    record_event(
+        action=Action.DESK_VIEWED,
+        actor=request.member,
+        request=request,
+        details={"patients": sorted({str(g.grant.patient_uuid) for g in grants})},
+    )
     return render(
         request,
         "compliance/desk.html",
@@ -42,7 +50,7 @@ def desk(request):
             "open_requests": open_requests.count(),
             "overdue_requests": overdue(practice=practice).count(),
             "breach_form": BreachScopeForm(member=request.member),
-            "grants": break_glass_review(member=request.member),
+            "grants": grants,
         },
     )
 

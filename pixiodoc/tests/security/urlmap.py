@@ -64,6 +64,8 @@ def admin(**options) -> Rule:
     return Rule(ADMIN, **options)
 
 
+BREACH_WINDOW = "start=2026-01-01T00:00&end=2026-01-02T00:00&aware_at=2026-01-03T00:00"
+
 # URL name (namespaced as in `reverse`) -> rule. Keep it sorted by app; one line each.
 URLS: dict[str, Rule] = {
     # pixiodoc
@@ -191,14 +193,11 @@ URLS: dict[str, Rule] = {
     # compliance
     "compliance:desk": may("view_audit"),
     "compliance:record": may("view_audit"),
-    "compliance:breach": may("view_audit"),
+    "compliance:breach": may("view_audit", query=BREACH_WINDOW),
     "compliance:break_glass_review": may(
         "view_audit", post=True, kwargs={"uuid": "break_glass_grant"}
     ),
-    "compliance:breach_pdf": may(
-        "view_audit",
-        query="start=2026-01-01T00:00&end=2026-01-02T00:00&aware_at=2026-01-03T00:00",
-    ),
+    "compliance:breach_pdf": may("view_audit", query=BREACH_WINDOW),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
     "sharing:photo": public(
@@ -583,8 +582,27 @@ SHOWS_PHI = {
     "teaching:case",
     "teaching:export",
     "teaching:share",
+    # The compliance desk (#16): record numbers of requests, disclosures, breach
+    # scopes and break-glass accesses, each page audited naming its patients.
+    "audit:disclosures",
+    "audit:disclosures_pdf",
+    "patients:requests",
+    "patients:request",
+    "patients:request_export_download",
+    "compliance:desk",
+    "compliance:breach",
+    "compliance:breach_pdf",
 }
 NO_PHI = {
+    "audit:disclosures_find": "a form; redirects to the accounting",
+    "patients:request_create": "an empty form",
+    "patients:request_extend": "a change, redirects",
+    "patients:request_close": "a change, redirects",
+    "patients:request_export": "a change, redirects",
+    "patients:request_erasure": "a change, redirects",
+    "patients:break_glass": "an empty form; redirects to the timeline",
+    "compliance:record": "counts and settings, no patient (Art. 30)",
+    "compliance:break_glass_review": "a change, redirects",
     "home": "redirects to the patient list or shows a menu",
     "healthz": "service status",
     "accounts:login": "sign-in",
