@@ -8,9 +8,15 @@ from django.db.models import QuerySet
 from django.db.models.deletion import Collector
 
 from patients import blind_index
-from patients.lifecycle.models import ErasureRequest, LegalHold, PatientExport
+from patients.lifecycle.models import (
+    ErasureRequest,
+    LegalHold,
+    PatientExport,
+    SubjectRequest,
+)
 from patients.models import Patient
 from pixiodoc.accounts.models import Member
+from pixiodoc.accounts.permissions import narrowed
 
 
 def erasures_for(*, member: Member) -> QuerySet[ErasureRequest]:
@@ -18,7 +24,8 @@ def erasures_for(*, member: Member) -> QuerySet[ErasureRequest]:
 
 
 def exports_for(*, member: Member) -> QuerySet[PatientExport]:
-    return PatientExport.objects.filter(practice_id=member.practice_id)
+    exports = PatientExport.objects.filter(practice_id=member.practice_id)
+    return narrowed(exports, member, patient_field="patient__uuid")
 
 
 def holds_for(*, member: Member) -> QuerySet[LegalHold]:
@@ -58,3 +65,7 @@ def erasure_preview(*, patient: Patient) -> list[tuple[str, int]]:
         for model, n in counts.items()
         if n and model is not Patient
     )
+
+
+def subject_requests_for(*, member: Member) -> QuerySet[SubjectRequest]:
+    return SubjectRequest.objects.filter(practice_id=member.practice_id)
