@@ -2,6 +2,8 @@
 
 from django.db.models import QuerySet
 
+from audit.actions import Action
+from audit.models import AccessEvent
 from patients import blind_index
 from patients.models import Patient, Visit
 from pixiodoc.accounts.models import Member
@@ -25,6 +27,35 @@ def visits_for(*, member: Member) -> QuerySet[Visit]:
         patient__practice_id=member.practice_id, patient__blocked_at__isnull=True
     )
     return narrowed(visits, member, patient_field="patient__uuid")
+
+
+# How far back the member's own timeline views are read for the landing page: enough
+# to find a handful of distinct patients, bounded so the page stays one cheap query.
+RECENT_EVENTS_READ = 200
+
+
+def recent_patients(*, member: Member, limit: int = 8) -> list[Patient]:
+    """The patients a member most likely wants next, newest first, for the landing page.
+
+    First those whose timelines this member opened most recently (from their own
+    audit events), then topped up with the practice's most recently updated
+    patients (just added, just photographed), so a new member's page is not empty.
+    Scoped through patients_for: blocked and other practices' patients never show.
+    """
+    opened = AccessEvent.objects.filter(
+        practice_id=member.practice_id,
+        member=member,
+        action=Action.TIMELINE_VIEWED,
+        patient_uuid__isnull=False,
+    ).order_by("-seq")[:RECENT_EVENTS_READ]
+    order = list(dict.fromkeys(opened.values_list("patient_uuid", flat=True)))
+    scoped = patients_for(member=member)
+    found = {p.uuid: p for p in scoped.filter(uuid__in=order[: limit * 2])}
+    chosen = [found[u] for u in order if u in found][:limit]
+    if len(chosen) < limit:
+        others = scoped.exclude(uuid__in=[p.uuid for p in chosen])
+        chosen += list(others.order_by("-updated_at", "-id")[: limit - len(chosen)])
+    return chosen
 
 
 def search_patients(*, member: Member, query: str) -> QuerySet[Patient]:

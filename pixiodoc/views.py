@@ -2,21 +2,44 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from audit.actions import Action
+from audit.services import record_view
+from consent.checks import capture_allowed
+from patients.forms import SearchForm
+from patients.selectors import recent_patients
 from pixiodoc.accounts.decorators import member_required
 from pixiodoc.blobs import BlobWriteError
+
+# What the landing page shows of each recent patient (S40): kinds, never values.
+HOME_SHOWN = ("name", "record_number", "date_of_birth")
 
 
 @member_required
 def home(request):
-    if request.member.may("view_patients"):
-        return redirect("patients:list")
-    return render(request, "home.html")
+    """The landing page: recent patients, each one tap from the camera (issue 12).
+
+    Roles that may not see patients (compliance, DESIGN §6) get the plain page.
+    """
+    member = request.member
+    if not member.may("view_patients"):
+        return render(request, "home.html")
+    patients = recent_patients(member=member)
+    rows = [(p, capture_allowed(p)) for p in patients]
+    record_view(
+        action=Action.PATIENT_LIST_VIEWED,
+        actor=member,
+        request=request,
+        page="home",
+        shown=HOME_SHOWN if patients else (),
+        patients=[str(p.uuid) for p in patients],
+    )
+    return render(request, "home.html", {"recent": rows, "form": SearchForm()})
 
 
 def error_404(request, exception=None):

@@ -534,6 +534,7 @@ READ_SIDE_EFFECTS = {
 # on a NO_PHI page that shows a patient's name. The Django admin shows no PHI
 # (PHI fields are excluded there, S9, S27) and is not listed.
 SHOWS_PHI = {
+    "home",
     "patients:list",
     "patients:timeline",
     "patients:edit",
@@ -604,7 +605,6 @@ NO_PHI = {
     "patients:break_glass": "an empty form; redirects to the timeline",
     "compliance:record": "counts and settings, no patient (Art. 30)",
     "compliance:break_glass_review": "a change, redirects",
-    "home": "redirects to the patient list or shows a menu",
     "healthz": "service status",
     "accounts:login": "sign-in",
     "accounts:two_factor": "sign-in",
