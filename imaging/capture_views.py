@@ -41,6 +41,7 @@ def capture(request, uuid):
     )
     patient = visit.patient
     start = start_capture(member=request.member, patient=patient, request=request)
+    midline_sites, sided_sites = regions.sites()
     return render(
         request,
         "imaging/capture.html",
@@ -53,6 +54,8 @@ def capture(request, uuid):
             "consent_message": FIX[TREATMENT],
             "regions": regions.CHOICES,
             "sides": SIDE_BUTTONS,
+            "midline_sites": midline_sites,
+            "sided_sites": sided_sites,
             "start": start,
             "upload_url": reverse("imaging:upload", kwargs={"uuid": visit.uuid}),
             "timeline_url": patient.get_absolute_url(),

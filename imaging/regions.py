@@ -53,10 +53,45 @@ SIDES: tuple[tuple[str, str, str], ...] = (
     ("both", "Both sides", "51440002"),
 )
 
+# Regions the body has one of on each side: their photos need a left or right.
+# The others sit on the midline or span it; their photos usually need no side.
+PAIRED = frozenset(
+    {
+        "eye", "ear", "shoulder", "breast", "buttock", "upper_arm", "elbow",
+        "forearm", "hand", "finger", "hip", "thigh", "knee", "lower_leg", "ankle",
+        "foot", "toe",
+    }
+)  # fmt: skip
+
 BY_KEY = {r.key: r for r in REGIONS}
 BY_SNOMED = {r.snomed: r for r in REGIONS}
 CHOICES = [(r.key, r.label) for r in REGIONS]
 SIDE_CHOICES = [("", "Not applicable")] + [(k, label) for k, label, _ in SIDES]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a photo is taken, region and side together: one tap on the camera page."""
+
+    region: str
+    side: str
+    label: str
+
+
+def sites() -> tuple[list[Site], list[Site]]:
+    """(sites without a side, sites with one), each head to toe.
+
+    A paired region gives a left and a right site ("Left knee", "Right knee");
+    the rarer "both sides" stays on the side control of the camera page.
+    """
+    midline = [Site(r.key, "", r.label) for r in REGIONS if r.key not in PAIRED]
+    sided = [
+        Site(r.key, side, f"{side_name} {r.label.lower()}")
+        for r in REGIONS
+        if r.key in PAIRED
+        for side, side_name in (("left", "Left"), ("right", "Right"))
+    ]
+    return midline, sided
 
 
 def resolve(code: str) -> BodyRegion | None:

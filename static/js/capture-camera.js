@@ -239,27 +239,16 @@
   }
   updateGhost();
 
-  // The patient's first photo: nothing to preselect, so ask region then side,
-  // one tap each, over the camera view (the bar below changes them later).
+  // The patient's first photo: nothing to preselect, so one tap over the camera view
+  // picks region and side together (the bar below changes them later).
   var sheet = document.getElementById("capture-sheet");
   if (sheet) {
-    var regionStep = document.getElementById("capture-sheet-regions");
-    var sideStep = document.getElementById("capture-sheet-sides");
     sheet.hidden = false;
     Array.prototype.forEach.call(sheet.querySelectorAll("[data-region]"), function (button) {
       button.addEventListener("click", function () {
-        region.value = button.getAttribute("data-region");
-        regionStep.hidden = true;
-        sideStep.hidden = false;
-        sideStep.querySelector("button").focus();
-        updateGhost();
-      });
-    });
-    Array.prototype.forEach.call(sheet.querySelectorAll("[data-side]"), function (button) {
-      button.addEventListener("click", function () {
         var value = button.getAttribute("data-side");
-        var radio = form.querySelector("input[name=laterality][value='" + value + "']");
-        radio.checked = true;
+        region.value = button.getAttribute("data-region");
+        form.querySelector("input[name=laterality][value='" + value + "']").checked = true;
         sheet.hidden = true;
         say(siteLabel({ region: region.value, side: value }) + ": ready.");
         updateGhost();

@@ -2,8 +2,8 @@
 
 A separate browser: Chromium's fake camera needs launch flags the shared browser
 does not carry. Every tap of the journey goes through `Taps`, and the test asserts
-the count: at most 4 from the timeline, at most 6 from the landing page (the
-search included). Screenshots of the camera page go to var/shots/.
+the count: at most 4 from the timeline, at most 6 from the landing page, with no
+typing (the landing page lists recent patients). Screenshots go to var/shots/.
 """
 
 from datetime import date
@@ -151,47 +151,82 @@ def test_capture_from_the_timeline_in_at_most_four_taps(open_as, clinician, blob
     assert not [m for m in console if "Content Security Policy" in m], console
 
 
-def test_a_patients_first_photo_asks_region_and_side_one_tap_each(
+def test_a_patients_first_photo_asks_region_and_side_in_one_tap(
     open_as, clinician, blob_root
 ):
-    # Nothing to preselect: two facts only the photographer knows, one tap each.
+    # Nothing to preselect: region and side, two facts only the photographer
+    # knows, are one tap together ("Left knee").
     patient = make_patient(actor=clinician)
     allow_capture(patient, clinician)
     page = open_as(clinician, **PHONE)
     taps = Taps()
     page.goto(patient.get_absolute_url())
     taps.tap(page.get_by_role("button", name="Take photos"), "take photos")
-    expect(page.get_by_text("Which body region?")).to_be_visible()
+    expect(page.get_by_text("Where is the photo?")).to_be_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "capture-first-photo-390.png"))
-    taps.tap(page.get_by_role("button", name="Knee", exact=True), "region")
-    taps.tap(page.get_by_role("button", name="Left", exact=True), "side")
+    # Large touch targets, even for the smallest site buttons.
+    sizes = page.locator("#capture-sheet button").evaluate_all(
+        "bs => bs.map(b => Math.min(b.offsetWidth, b.offsetHeight))"
+    )
+    assert len(sizes) == 44 and min(sizes) >= 44, sizes
+    expect(page.get_by_role("button", name="Face", exact=True)).to_be_visible()
+    taps.tap(page.get_by_role("button", name="Left knee", exact=True), "site")
     expect(page.locator("#capture-sheet")).to_be_hidden()
+    expect(page.locator("#capture-region")).to_have_value("knee")
     expect(page.get_by_role("radio", name="Left")).to_be_checked()
     shoot_and_finish(page, taps)
     assert_stored_today(patient, page)
-    assert len(taps) == 5, taps.log
+    assert len(taps) <= 4, taps.log
+    assert len(taps) == 4, taps.log
 
 
-def test_capture_from_the_landing_page_in_at_most_six_taps(
-    open_as, clinician, blob_root
-):
+def test_capture_from_the_landing_page_with_no_typing(open_as, clinician, blob_root):
     patient = patient_with_a_photo(clinician, given_name="Tapping", family_name="Test")
     make_patient(actor=clinician, given_name="Other", family_name="Person")
     page = open_as(clinician, **PHONE)
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     taps = Taps()
     page.goto("/")
 
-    search = page.get_by_label("Search by name, record number or date of birth")
-    taps.tap(search, "search field")
-    page.keyboard.type(patient.record_number)  # finding the patient: the only typing
-    taps.tap(page.get_by_role("button", name="Search"), "search")
-    taps.tap(page.get_by_role("link", name="Test, Tapping"), "patient")
-    taps.tap(page.get_by_role("button", name="Take photos"), "take photos")
+    # The landing page lists recent patients, each one tap from the camera.
+    taps.tap(page.get_by_role("button", name="Take photos of Tapping Test"), "patient")
+    expect(page.locator("#capture-region")).to_have_value("knee")
     shoot_and_finish(page, taps)
 
     assert_stored_today(patient, page)
     assert len(taps) <= 6, taps.log
+    assert len(taps) == 3, taps.log
+    assert not [m for m in console if "Content Security Policy" in m], console
+
+
+def test_a_first_photo_from_the_landing_page_in_four_taps(
+    open_as, clinician, blob_root
+):
+    patient = make_patient(actor=clinician, given_name="First", family_name="Photo")
+    allow_capture(patient, clinician)
+    page = open_as(clinician, **PHONE)
+    taps = Taps()
+    page.goto("/")
+    taps.tap(page.get_by_role("button", name="Take photos of First Photo"), "patient")
+    taps.tap(page.get_by_role("button", name="Left knee", exact=True), "site")
+    shoot_and_finish(page, taps)
+    assert_stored_today(patient, page)
+    assert len(taps) == 4, taps.log
+
+
+def test_the_landing_page_search_still_finds_a_patient(open_as, clinician):
+    # Patients not among the recent ones: the search is on the landing page.
+    patient = make_patient(actor=clinician, given_name="Found", family_name="Later")
+    page = open_as(clinician, **PHONE)
+    page.goto("/")
+    page.get_by_label("Search by name, record number or date of birth").fill(
+        patient.record_number
+    )
+    page.get_by_role("button", name="Search").tap()
+    page.get_by_role("link", name="Later, Found").tap()
+    page.wait_for_url(f"**{patient.get_absolute_url()}")
 
 
 def test_shots_upload_in_the_background_and_a_refusal_can_be_retried(
@@ -283,3 +318,28 @@ def test_camera_page_screenshots(open_as, clinician, blob_root, size):
     page.wait_for_url("**?new=**")
     expect(page.locator(".thumbs li.is-new")).to_have_count(1)
     page.screenshot(path=str(SHOTS / f"capture-done-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_landing_page_and_first_photo_picker_screenshots(
+    open_as, clinician, blob_root, size
+):
+    patient_with_a_photo(clinician, given_name="Seen", family_name="Before")
+    first = make_patient(actor=clinician, given_name="Brand", family_name="New")
+    allow_capture(first, clinician)
+    make_patient(actor=clinician, given_name="No", family_name="Consent")
+    page = open_as(clinician, **(PHONE if size == "phone" else DESKTOP))
+    width = 390 if size == "phone" else 1440
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto("/")
+    expect(
+        page.get_by_role("link", name="Record consent of No Consent")
+    ).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    assert overflow <= 1
+    page.screenshot(path=str(SHOTS / f"home-{width}.png"), full_page=True)
+    page.get_by_role("button", name="Take photos of Brand New").click()
+    expect(page.get_by_text("Where is the photo?")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    assert overflow <= 1
+    page.screenshot(path=str(SHOTS / f"capture-picker-{width}.png"))
