@@ -14,6 +14,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "delete_photo": frozenset({OWNER, CLINICIAN}),
     "create_share": frozenset({OWNER, CLINICIAN}),
     "revoke_share": frozenset({OWNER, CLINICIAN, COMPLIANCE}),
+    "patient_link": STAFF,  # make and revoke a patient's own link (issue 15)
     "view_audit": frozenset({OWNER, COMPLIANCE}),
     "request_erasure": frozenset({OWNER, CLINICIAN, COMPLIANCE}),
     "approve_erasure": frozenset({OWNER, COMPLIANCE}),
