@@ -118,6 +118,13 @@ class Action(models.TextChoices):
     EXPORT_FAILED = "export_failed", "Patient export failed"
     EXPORT_EXPIRED = "export_expired", "Patient export expired and deleted"
     BLOBS_SWEPT = "blobs_swept", "Orphan blobs deleted"
+    # Interoperability (interop/)
+    DICOM_EXPORTED = "dicom_exported", "Photos exported as DICOM"
+    FHIR_EXPORTED = "fhir_exported", "Record exported as FHIR"
+    PACS_DESTINATION_ADDED = "pacs_destination_added", "PACS destination added"
+    PACS_DESTINATION_REMOVED = "pacs_destination_removed", "PACS destination removed"
+    PACS_PUSH_REQUESTED = "pacs_push_requested", "Photos queued for a PACS"
+    PACS_PUSHED = "pacs_pushed", "Photo sent to a PACS (or not: see outcome)"
 
 
 class Outcome(models.TextChoices):

@@ -7,15 +7,27 @@ token waives nothing else: the request is still signed in, verified and scoped
 (imaging.middleware checks the session and the member on every request).
 """
 
+import time
+
 from django.core import signing
 
 SALT = "imaging.covered-view"
 MAX_AGE = 15 * 60  # the idle session limit: a page older than this re-audits
+# Tokens are dated to the start of a five-minute window, so the same member's
+# token for a photo is the same string all through it: a timeline seen again
+# within the window links the same thumbnail URLs and the browser's private
+# cache answers them (imaging.middleware). A token therefore lives 10-15 minutes.
+WINDOW = 5 * 60
+
+
+class _WindowSigner(signing.TimestampSigner):
+    def timestamp(self):
+        return signing.b62_encode(int(time.time()) // WINDOW * WINDOW)
 
 
 def cover_token(*, member, photo, rendition: str = "thumb") -> str:
-    return signing.dumps(
-        [member.pk, str(photo.uuid), rendition], salt=SALT, compress=False
+    return _WindowSigner(salt=SALT).sign_object(
+        [member.pk, str(photo.uuid), rendition], compress=False
     )
 
 

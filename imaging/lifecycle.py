@@ -36,8 +36,11 @@ def photo_record(photo: Photo) -> dict:
         },
         "laterality": {
             "key": photo.laterality,
+            "label": photo.side_label,
             "snomed_ct": SIDE_SNOMED.get(photo.laterality),
         },
+        # What every caption shows: region and side together (wrong-site risk).
+        "caption": photo.site_label,
         "tags": photo.tag_list,
         "note": photo.note,
         "source": photo.source,

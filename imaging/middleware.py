@@ -25,28 +25,31 @@ Anything else, including a token for another member, photo or rendition, an
 expired or tampered one, and an integrity failure, falls through to the full
 stack, which answers it as if there were no token (sign-in, 404, placeholder)
 or serves it with an audit event of its own.
+
+What is served may be kept by the viewer's own browser for a few minutes
+(`private`, never a shared cache) and revalidated with its ETag: a 304 comes
+only after every check above (docs/imaging.md, "Caching a covered thumbnail").
 """
 
-import functools
-import uuid
+import hashlib
 from importlib import import_module
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.core.exceptions import MiddlewareNotUsed
-from django.urls import reverse
+from django.http import HttpResponseNotModified
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from consent import kiosk
 from imaging import covering
+from imaging.paths import rendition_path
 from imaging.responses import image_response
 from imaging.selectors import covered_thumbnail
 from pixiodoc import blobs, crypto
 from pixiodoc.accounts import sessions
 
 COVERED_RENDITION = "thumb"
-_PLACEHOLDER = uuid.UUID(int=0)
 # Engines whose sessions live in the django_session table the selector joins.
 DATABASE_SESSION_ENGINES = (
     "django.contrib.sessions.backends.db",
@@ -77,7 +80,8 @@ class CoveredThumbnailMiddleware:
         if cover is None or cover[2] != COVERED_RENDITION:
             return None
         photo_uuid = cover[1]
-        if request.path_info != _thumbnail_path(photo_uuid):
+        # Compared, not resolved: no URL resolving per request.
+        if request.path_info != rendition_path(photo_uuid, COVERED_RENDITION):
             return None  # a token for another photo covers nothing
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if not session_key:
@@ -96,6 +100,9 @@ class CoveredThumbnailMiddleware:
         viewer = SimpleNamespace(session_epoch=photo.viewer_epoch)
         if sessions.session_problem(session, viewer):
             return None
+        etag = _etag(photo.thumb_blob)
+        if request.headers.get("If-None-Match") == etag:
+            return _cacheable(HttpResponseNotModified(), etag)
         try:
             body = blobs.read_blob(
                 photo.patient,
@@ -105,22 +112,32 @@ class CoveredThumbnailMiddleware:
             )
         except (crypto.IntegrityError, OSError):
             return None  # the full path logs it, audits it, shows the placeholder
-        return image_response(
-            body, "image/jpeg", f"{photo.uuid}-{COVERED_RENDITION}.jpg"
+        return _cacheable(
+            image_response(body, "image/jpeg", f"{photo.uuid}-{COVERED_RENDITION}.jpg"),
+            etag,
         )
 
 
-@functools.cache
-def _thumbnail_path_template() -> str:
-    return reverse(
-        "imaging:rendition",
-        kwargs={"uuid": _PLACEHOLDER, "rendition": COVERED_RENDITION},
+def _etag(blob_name: str) -> str:
+    """Names the stored rendition (a new one gets a new random name), hashed so
+    that the storage path is not shown."""
+    return f'"{hashlib.sha256(blob_name.encode()).hexdigest()[:32]}"'
+
+
+def _cacheable(response, etag: str):
+    """A covered thumbnail may be kept by the viewer's own browser, never by a
+    shared cache, for less than a token lives (WINDOW before MAX_AGE) and the idle
+    session limit: its URL names one rendition and one member's cover token, so
+    it never changes. Signing out clears the browser's cache (Clear-Site-Data).
+    A departure from S15's `no-store` for this one response: docs/imaging.md."""
+    response["Cache-Control"] = (
+        f"private, max-age={covering.MAX_AGE - covering.WINDOW}, immutable"
     )
-
-
-def _thumbnail_path(photo_uuid: str) -> str:
-    """The thumbnail URL of the photo a token names (no URL resolving per request)."""
-    return _thumbnail_path_template().replace(str(_PLACEHOLDER), photo_uuid)
+    response["ETag"] = etag
+    response["X-Content-Type-Options"] = "nosniff"
+    if "Pragma" in response:
+        del response["Pragma"]
+    return response
 
 
 def _session_open(session) -> bool:

@@ -15,7 +15,7 @@ from imaging.models import Photo
 from patients.models import Patient
 from pixiodoc.accounts.models import Member, User
 from pixiodoc.accounts.permissions import MATRIX
-from pixiodoc.prepared import prepared_cursor
+from pixiodoc.prepared import read_one_row
 
 
 def photos_for(*, member: Member) -> QuerySet[Photo]:
@@ -58,7 +58,8 @@ def covered_thumbnail(
     statement because it is imaging's hottest read: building it through the ORM
     cost several times the query itself, a second round trip for the session as
     much again, and planning it anew each time more than running it (hence
-    pixiodoc.prepared). Only the blob name and the patient's wrapped key are read:
+    pixiodoc.prepared, which also leaves out the connection health check's own
+    round trip and retries on a fresh connection instead). Only the blob name and the patient's wrapped key are read:
     nothing encrypted is decrypted.
     """
     roles = sorted(MATRIX["view_patients"])
@@ -81,9 +82,7 @@ def covered_thumbnail(
         timezone.now(), connection
     )
     photo_id = Photo._meta.get_field("uuid").get_db_prep_value(photo_uuid, connection)
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, [session_key, now, photo_id, member_pk, *roles])
-        row = cursor.fetchone()
+    row = read_one_row(sql, [session_key, now, photo_id, member_pk, *roles])
     if row is None:
         return None
     photo, blob, patient, key, version, user_id, epoch, session_data = row

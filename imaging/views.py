@@ -15,6 +15,7 @@ from imaging import covering, regions
 from imaging.exceptions import ImagingError, PhotoRefused
 from imaging.forms import DeletePhotoForm, FilterForm, PhotoDetailsForm
 from imaging.models import RENDITIONS, Photo
+from imaging.paths import covered_thumbnail_url
 from imaging.placeholder import placeholder_png
 from imaging.responses import image_response
 from imaging.selectors import (
@@ -279,13 +280,7 @@ def gallery(request, uuid):
         page="gallery",
         request=request,
     )
-    items = [
-        (
-            p,
-            f"{p.url('thumb')}?c={covering.cover_token(member=request.member, photo=p)}",
-        )
-        for p in photos
-    ]
+    items = [(p, covered_thumbnail_url(member=request.member, photo=p)) for p in photos]
     return render(
         request,
         "imaging/gallery.html",

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from audit.actions import Action
 from audit.services import record_event, record_view
@@ -143,9 +144,12 @@ def visit_create(request, uuid):
         request.POST or None,
         practice=request.member.practice,
         initial={
+            # Today in the practice's time zone: most visits are recorded the day
+            # they happen (#12).
+            "visit_on": timezone.localdate(),
             "clinician": request.member
             if request.member.role in ("owner", "clinician")
-            else None
+            else None,
         },
     )
     if request.method == "POST" and form.is_valid():

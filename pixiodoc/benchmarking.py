@@ -1,20 +1,32 @@
-"""What the benchmarks share: a real gunicorn serving the test's own database.
+"""What the benchmarks share: a real gunicorn serving the test's own database, and wrk.
 
 Benchmarks that measure a request as a deployment serves it start gunicorn on
-loopback the way deploy/gunicorn.conf.py runs it (app preloaded) with database
-connections kept between requests, as the README recommends for production: a
-new PostgreSQL connection costs more than most requests.
+loopback with deploy/gunicorn.conf.py itself (app preloaded, its worker class,
+threads, keep-alive and access log) and database connections kept between
+requests, as the README recommends for production: a new PostgreSQL connection
+costs more than most requests. The load comes from wrk (keep-alive, concurrent,
+written in C): a Python client is slower than the servers it measures and pulls
+every ratio towards 1.
 """
 
 import contextlib
 import os
+import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
 
 from pixiodoc.testing import free_port, running_server, store_blobs_in
+
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"
+# Two workers on the two-core machine the figures come from (the conf's default
+# is 2 x cores + 1); the bare app gets the same.
+BENCH_WORKERS = 2
 
 
 def database_url() -> str:
@@ -29,11 +41,20 @@ def database_url() -> str:
 
 
 @contextlib.contextmanager
-def gunicorn_serving(settings, blob_root: Path, workers: int = 2) -> Iterator[str]:
-    """gunicorn on a free loopback port with the test's database and blob folder.
+def gunicorn_serving(
+    settings,
+    blob_root: Path,
+    *,
+    app: str = "pixiodoc.wsgi:application",
+    log: Path | None = None,
+    env: dict | None = None,
+) -> Iterator[str]:
+    """gunicorn with deploy/gunicorn.conf.py on a free loopback port, serving `app`
+    with the test's database and blob folder.
 
     Yields the base URL; the server is stopped on the way out. The test must use
-    a transactional database so the server sees its rows.
+    a transactional database so the server sees its rows. Its output (access and
+    error log) goes to `log`, else nowhere.
     """
     store_blobs_in(settings, blob_root)
     port = free_port()
@@ -43,22 +64,75 @@ def gunicorn_serving(settings, blob_root: Path, workers: int = 2) -> Iterator[st
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(blob_root),
         "DEBUG": "false",
+        "WEB_CONCURRENCY": str(BENCH_WORKERS),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        **(env or {}),
     }
-    with running_server(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "pixiodoc.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={workers}",
-            "--preload",
-            "--log-level=warning",
-        ],
-        port,
-        what="gunicorn",
-        timeout=90,
-        env=env,
-        cwd=settings.BASE_DIR,
-    ) as base:
-        yield base
+    with contextlib.ExitStack() as stack:
+        output = stack.enter_context(log.open("ab")) if log else subprocess.DEVNULL
+        yield stack.enter_context(
+            running_server(
+                [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), app],
+                port,
+                what="gunicorn",
+                timeout=90,
+                env=env,
+                cwd=settings.BASE_DIR,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Load:
+    """What wrk measured on one URL."""
+
+    rate: float  # requests per second
+    p50_ms: float
+    p99_ms: float
+    requests: int
+
+
+def ensure_wrk() -> str:
+    """The wrk binary, installed from Debian when missing (root only)."""
+    if found := shutil.which("wrk"):
+        return found
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)  # noqa: S607
+    return shutil.which("wrk")
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS_MS[unit]
+
+
+def wrk(
+    url: str, *, headers: dict | None = None, seconds: int = 5, connections: int = 8
+) -> Load:
+    """Drive `url` with wrk, 2 threads and `connections` keep-alive connections.
+
+    Raises when any response was not 2xx/3xx or a socket failed: a figure for a
+    load that errors measures the error page.
+    """
+    command = [ensure_wrk(), "-t2", f"-c{connections}", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    # Warm first: every worker and thread opens its database connection and
+    # prepares its statements once; the figures are for the steady state.
+    subprocess.run([*command, "-d1s", url], check=True, capture_output=True)  # noqa: S603
+    command.append(f"-d{seconds}s")
+    out = subprocess.run(  # noqa: S603 - wrk with our own arguments
+        [*command, url], check=True, capture_output=True, text=True
+    ).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise AssertionError(f"wrk saw failures on {url}:\n{out}")
+    return Load(
+        rate=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1)),
+        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        requests=int(re.search(r"(\d+) requests in", out).group(1)),
+    )

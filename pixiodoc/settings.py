@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "consent",
     "imaging",
     "sharing",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -387,7 +388,11 @@ USE_TZ = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "pixiodoc.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "pixiodoc.middleware.RequestIdLogFilter"},
+        # S39: no share-link, invitation or password-reset token in any line.
+        "no_tokens": {"()": "pixiodoc.logs.RedactCapabilityTokens"},
+    },
     "formatters": {
         "plain": {
             "()": "pixiodoc.logs.PhiSafeFormatter",
@@ -398,7 +403,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "no_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
@@ -409,9 +414,19 @@ LOGGING = {
             "level": "ERROR",
             "propagate": False,
         },
+        # The development server's request lines, through the redacting handler.
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+        },
         # axes logs every sign-in at INFO with masked fields: noise, and never useful.
         "axes": {"level": "WARNING"},
         # weasyprint logs seven progress steps at INFO for every PDF it renders.
         "weasyprint.progress": {"level": "WARNING"},
+        # PACS clients: their DEBUG/INFO lines dump request headers (credentials)
+        # and DICOM traffic; warnings and errors name UIDs only.
+        "pynetdicom": {"level": "WARNING"},
+        "dicomweb_client": {"level": "WARNING"},
     },
 }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("consent/", include("consent.urls")),
     path("photos/", include("imaging.urls")),
     path("audit/", include("audit.urls")),
+    path("interop/", include("interop.urls")),
     path("admin/", admin.site.urls),
     path("", include("sharing.urls")),
 ]

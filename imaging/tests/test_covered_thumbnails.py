@@ -15,6 +15,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.actions import Action
@@ -79,7 +80,9 @@ def test_a_thumbnail_the_timeline_listed_costs_one_read_and_no_write(
     )
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Cache-Control"] == "no-store, private"
+    # Kept by this browser only, for less than the token lives (docs/imaging.md).
+    assert response["Cache-Control"] == "private, max-age=600, immutable"
+    assert response["ETag"] and "Pragma" not in response
     assert "sandbox" in response["Content-Security-Policy"]
     assert "sessionid" not in response.cookies  # the session was not touched
 
@@ -185,8 +188,6 @@ def test_a_deleted_photo_is_gone_for_its_tokens_too(client_for, clinician, photo
 
 # S8: a patient blocked for erasure shows nothing
 def test_a_blocked_patients_thumbnail_is_a_404(client_for, clinician, photo):
-    from django.utils import timezone
-
     from patients.models import Patient
 
     url = covered_url(clinician, photo)
@@ -325,3 +326,50 @@ def test_a_damaged_thumbnail_falls_back_to_the_audited_placeholder(
     response = client_for(clinician).get(covered_url(clinician, photo))
     assert response["X-PixioDoc-Integrity"] == "failed"
     assert AccessEvent.objects.filter(action=Action.PHOTO_INTEGRITY_FAILED).exists()
+
+
+# Issue 19: a revisit is answered from what the browser kept, after every check.
+def test_a_revisit_gets_a_304_without_the_image_and_only_while_allowed(
+    client_for, clinician, photo
+):
+    client, url = client_for(clinician), covered_url(clinician, photo)
+    etag = client.get(url)["ETag"]
+    events = AccessEvent.objects.count()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.content == b""
+    assert len(queries) == 1 and response["Cache-Control"].startswith("private")
+    assert AccessEvent.objects.count() == events
+    other = client.get(url, headers={"If-None-Match": '"something else"'})
+    assert other.status_code == 200 and b"".join(other).startswith(JPEG)
+
+    end_all_sessions(user=clinician.user)
+    assert_signed_out(client.get(url, headers={"If-None-Match": etag}))
+
+
+def test_the_timeline_links_the_same_urls_within_a_window(client_for, clinician):
+    visit = make_visit(actor=clinician, patient=make_patient(actor=clinician))
+    photo = make_photo(actor=clinician, visit=visit)
+    client = client_for(clinician)
+
+    def thumbnail_url():
+        page = client.get(visit.patient.get_absolute_url()).content.decode()
+        return re.search(rf'src="({photo.url("thumb")}[^"]+)"', page)[1]
+
+    with time_machine.travel("2026-11-26 08:00:10+00:00", tick=False) as clock:
+        first = thumbnail_url()
+        clock.shift(timedelta(minutes=4))
+        assert thumbnail_url() == first  # the browser's cache answers it
+        clock.shift(timedelta(minutes=1))
+        assert thumbnail_url() != first
+
+
+def test_an_audited_thumbnail_is_never_stored(client_for, clinician, photo):
+    response = client_for(clinician).get(photo.url("thumb"))
+    assert response["Cache-Control"] == "no-store, private"
+
+
+def test_signing_out_clears_the_browsers_cache(client_for, clinician):
+    response = client_for(clinician).post(reverse("accounts:logout"))
+    assert response["Clear-Site-Data"] == '"cache"'

@@ -86,7 +86,12 @@ def test_the_export_holds_the_patients_photos_decrypted_and_nothing_of_another(
         "label": "Hand",
         "snomed_ct": "85562004",
     }
-    assert record["laterality"] == {"key": "left", "snomed_ct": "7771000"}
+    assert record["laterality"] == {
+        "key": "left",
+        "label": "left",
+        "snomed_ct": "7771000",
+    }
+    assert record["caption"] == "Hand, left"  # #12: region and side in exports too
     assert record["tags"] == ["mole", "follow-up"]
     assert record["note"] == "Pigmented lesion, 4 mm"
     assert record["uploaded_at"] and record["width"] == 2000

@@ -1,3 +1,5 @@
+from django.urls import reverse
+
 from audit.actions import Action
 from audit.models import AccessEvent
 from patients.models import Patient
@@ -77,3 +79,17 @@ def test_a_password_alone_reaches_no_patient_page(client, clinician):
     assert (
         response.status_code == 302 and response["Location"] == "/accounts/two-factor/"
     )
+
+
+# #12: a new visit is dated today (the practice's time zone) unless changed.
+def test_the_new_visit_form_is_dated_today(client_for, clinician, settings):
+    import time_machine
+
+    settings.TIME_ZONE = "Pacific/Auckland"
+    patient = make_patient(actor=clinician)
+    # 20:00 UTC on 1 March is already 2 March in Auckland.
+    with time_machine.travel("2026-03-01 20:00:00+00:00", tick=False):
+        response = client_for(clinician).get(
+            reverse("patients:visit_create", kwargs={"uuid": patient.uuid})
+        )
+    assert 'value="2026-03-02"' in response.content.decode()

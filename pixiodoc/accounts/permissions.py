@@ -13,6 +13,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "edit_patients": STAFF,  # add patients, visits, photos; record consent
     "delete_photo": frozenset({OWNER, CLINICIAN}),
     "create_share": frozenset({OWNER, CLINICIAN}),
+    "send_to_pacs": frozenset({OWNER, CLINICIAN}),  # interop: push photos to a PACS
     "revoke_share": frozenset({OWNER, CLINICIAN, COMPLIANCE}),
     "patient_link": STAFF,  # make and revoke a patient's own link (issue 15)
     "view_audit": frozenset({OWNER, COMPLIANCE}),

@@ -229,7 +229,11 @@ def sign_out(request):
             actor_uuid=request.user.uuid,
         )
     logout(request)
-    return redirect(reverse("accounts:login") + "?" + urlencode({"ended": "out"}))
+    response = redirect(reverse("accounts:login") + "?" + urlencode({"ended": "out"}))
+    # Covered thumbnails may be kept in this browser's private cache for minutes
+    # (docs/imaging.md): nothing of a patient stays on a shared workstation.
+    response["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @require_POST

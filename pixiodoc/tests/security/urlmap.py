@@ -214,6 +214,16 @@ URLS: dict[str, Rule] = {
     ),
     "imaging:gallery": may("view_patients", kwargs={"uuid": "patient"}),
     "imaging:compare": may("view_patients", kwargs={"uuid": "patient"}),
+    # interop
+    "interop:dicom_patient": may(
+        "view_patients", post=True, kwargs={"uuid": "photo_patient"}
+    ),
+    "interop:dicom_visit": may(
+        "view_patients", post=True, kwargs={"uuid": "photo_visit"}
+    ),
+    "interop:fhir_patient": may("view_patients", post=True, kwargs={"uuid": "patient"}),
+    "interop:push_patient": may("send_to_pacs", post=True, kwargs={"uuid": "patient"}),
+    "interop:push_visit": may("send_to_pacs", post=True, kwargs={"uuid": "visit"}),
 }
 
 # Every URL of the Django admin (names starting "admin:") follows `ADMIN_RULE`.
@@ -384,6 +394,14 @@ def _photo(members):
     return make_photo(actor=members["clinician"])
 
 
+def _photo_patient(members):
+    return _photo(members).patient
+
+
+def _photo_visit(members):
+    return _photo(members).visit
+
+
 # Object kind -> maker(members of one practice by role) -> an object with the URL's
 # argument as attribute (`uuid` unless the kwarg is named otherwise).
 OBJECTS = {
@@ -407,6 +425,8 @@ OBJECTS = {
     "completed_erasure": _completed_erasure,
     "patient_export": _patient_export,
     "photo": _photo,
+    "photo_patient": _photo_patient,
+    "photo_visit": _photo_visit,
     "chain_verification": _chain_verification,
     "rendition": lambda members: "thumb",
 }
@@ -461,6 +481,10 @@ SHOWS_PHI = {
     "audit:member",
     "audit:export_csv",
     "audit:export_pdf",
+    # DICOM and FHIR files of a patient or visit: audited downloads (interop/).
+    "interop:dicom_patient",
+    "interop:dicom_visit",
+    "interop:fhir_patient",
 }
 NO_PHI = {
     "home": "redirects to the patient list or shows a menu",
@@ -531,4 +555,6 @@ NO_PHI = {
     "audit:verify": "queues a chain check, redirects",
     "audit:verification": "the progress of a chain check",
     "imaging:mark": "a change, redirects",
+    "interop:push_patient": "queues PACS pushes, redirects",
+    "interop:push_visit": "queues PACS pushes, redirects",
 }
