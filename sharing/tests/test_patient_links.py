@@ -162,3 +162,21 @@ def test_another_practice_cannot_revoke(client_for, outsider, clinician, patient
     assert response.status_code == 404
     link.refresh_from_db()
     assert link.revoked_at is None
+
+
+def test_the_audit_page_names_the_patient_link_and_its_actor(owner, clinician, patient):
+    from audit.models import AccessEvent as Event
+    from audit.readable import readable_events
+
+    make(clinician, patient)
+    link, _ = make(clinician, patient)
+    from audit.services import record_event
+    from sharing.patient_access import audit_as_link
+
+    record_event(**audit_as_link(link), action="consent_viewed", target=link)
+
+    (row,) = readable_events(
+        Event.objects.filter(action="consent_viewed"), practice=owner.practice
+    )
+    assert row.who == "Patient through their verified link"
+    assert row.record.startswith("Patient link: made ")
