@@ -173,7 +173,8 @@ class IdentityForm(forms.Form):
     )
     surname = forms.CharField(
         label="The last three letters of your surname",
-        max_length=3,
+        # The whole surname works too: only its last three letters are compared.
+        max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
 

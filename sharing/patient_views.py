@@ -42,7 +42,8 @@ def patient_page(request, token):
     if request.method == "POST":
         link, _ = patient_access.open_link(token=token, request=request)
         form = IdentityForm(request.POST, ask_surname=link.ask_surname)
-        answers = form.cleaned_data if form.is_valid() else {}
+        form.is_valid()  # a field left empty is a wrong answer, counted alike
+        answers = form.cleaned_data
         try:
             patient_access.check_identity(
                 token=token,

@@ -127,9 +127,10 @@ def test_the_surname_letters_are_asked_when_the_link_says_so(clinician):
 
     wrong = pass_identity(Client(), token, surname="abc")
     right = pass_identity(Client(), token, surname="ACE")
+    whole_name = pass_identity(Client(), token, surname="Lovelace")
 
     assert wrong.status_code == 200 and b"do not match" in wrong.content
-    assert right.status_code == 302
+    assert right.status_code == 302 and whole_name.status_code == 302
 
 
 def test_the_surname_alone_without_the_date_of_birth_is_not_enough(clinician):
