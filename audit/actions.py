@@ -90,6 +90,19 @@ class Action(models.TextChoices):
         "patient_data_requested",
         "Copy of data asked for (Art. 15/20)",
     )
+    # Teaching library (issue 17)
+    TEACHING_IMAGE_ADDED = "teaching_image_added", "De-identified image added"
+    TEACHING_IMAGE_VIEWED = "teaching_image_viewed", "Teaching image viewed"
+    TEACHING_LIBRARY_VIEWED = "teaching_library_viewed", "Teaching library viewed"
+    TEACHING_IMAGE_DELETED = "teaching_image_deleted", "Teaching image deleted"
+    TEACHING_IMAGE_HIDDEN = "teaching_image_hidden", "Teaching image hidden"
+    TEACHING_IMAGE_CLEARED = "teaching_image_cleared", "Publication clearance set"
+    TEACHING_EXPORTED = "teaching_exported", "Teaching case exported"
+    TEACHING_SHARE_CREATED = "teaching_share_created", "Teaching share created"
+    TEACHING_SHARE_OPENED = "teaching_share_opened", "Teaching share opened"
+    TEACHING_SHARE_REFUSED = "teaching_share_refused", "Teaching share refused"
+    TEACHING_SHARE_REVOKED = "teaching_share_revoked", "Teaching share revoked"
+    TEACHING_SETTINGS_CHANGED = "teaching_settings_changed", "Teaching settings"
     # Exports, lifecycle and jobs
     EXPORT_STARTED = "export_started", "Patient export started"
     EXPORT_DOWNLOADED = "export_downloaded", "Patient export downloaded"

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "consent",
     "imaging",
     "sharing",
+    "teaching",
     "interop",
 ]
 

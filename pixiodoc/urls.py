@@ -14,6 +14,7 @@ urlpatterns = [
     path("interop/", include("interop.urls")),
     path("admin/", admin.site.urls),
     path("", include("sharing.urls")),
+    path("", include("teaching.urls")),
 ]
 
 handler403 = "pixiodoc.views.error_403"

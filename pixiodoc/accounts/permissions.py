@@ -21,6 +21,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "approve_erasure": frozenset({OWNER, COMPLIANCE}),
     "manage_retention": frozenset({OWNER, COMPLIANCE}),
     "manage_practice": frozenset({OWNER}),
+    # Teaching library (issue 17): staff browse it; owners and clinicians
+    # de-identify, add, export and share.
+    "view_teaching": STAFF,
+    "edit_teaching": frozenset({OWNER, CLINICIAN}),
 }
 
 

@@ -214,6 +214,34 @@ URLS: dict[str, Rule] = {
     ),
     "imaging:gallery": may("view_patients", kwargs={"uuid": "patient"}),
     "imaging:compare": may("view_patients", kwargs={"uuid": "patient"}),
+    # teaching (issue 17)
+    "teaching:library": may("view_teaching"),
+    "teaching:settings": may("manage_practice"),
+    "teaching:editor": may("edit_teaching", kwargs={"uuid": "photo"}),
+    "teaching:deidentify": may("edit_teaching", post=True, kwargs={"uuid": "photo"}),
+    "teaching:image": may("view_teaching", kwargs={"uuid": "teaching_image"}),
+    "teaching:image_file": may(
+        "view_teaching", kwargs={"uuid": "teaching_image", "rendition": "rendition"}
+    ),
+    "teaching:image_download": may("edit_teaching", kwargs={"uuid": "teaching_image"}),
+    "teaching:delete": may(
+        "edit_teaching", post=True, kwargs={"uuid": "teaching_image"}
+    ),
+    "teaching:publication": may(
+        "edit_teaching", post=True, kwargs={"uuid": "teaching_image"}
+    ),
+    "teaching:case": may("view_teaching", kwargs={"uuid": "teaching_case"}),
+    "teaching:export": may(
+        "edit_teaching", post=True, kwargs={"uuid": "teaching_case"}
+    ),
+    "teaching:share": may("edit_teaching", post=True, kwargs={"uuid": "teaching_case"}),
+    "teaching:revoke": may(
+        "edit_teaching", post=True, kwargs={"uuid": "teaching_link"}
+    ),
+    "teaching:shared": public(kwargs={"token": "teaching_token"}),
+    "teaching:shared_image": public(
+        kwargs={"token": "teaching_token", "image": "any_uuid"}, status=404
+    ),
     # interop
     "interop:dicom_patient": may(
         "view_patients", post=True, kwargs={"uuid": "photo_patient"}
@@ -388,6 +416,28 @@ def _chain_verification(members):
     return request_verification(actor=members["compliance"])
 
 
+def _teaching_image(members):
+    from teaching.tests.factories import make_teaching_image
+
+    return make_teaching_image(actor=members["clinician"])
+
+
+def _teaching_case(members):
+    return _teaching_image(members).case
+
+
+def _teaching_link(members):
+    from teaching.tests.factories import make_teaching_link
+
+    return make_teaching_link(actor=members["clinician"])[0]
+
+
+def _teaching_token(members):
+    from teaching.tests.factories import make_teaching_link
+
+    return make_teaching_link(actor=members["clinician"])[1]
+
+
 def _photo(members):
     from imaging.tests.factories import make_photo
 
@@ -429,6 +479,10 @@ OBJECTS = {
     "photo_visit": _photo_visit,
     "chain_verification": _chain_verification,
     "rendition": lambda members: "thumb",
+    "teaching_image": _teaching_image,
+    "teaching_case": _teaching_case,
+    "teaching_link": _teaching_link,
+    "teaching_token": _teaching_token,
 }
 
 # Tables a GET may write: reads of PHI are audited (S26), sessions are touched.
@@ -485,6 +539,17 @@ SHOWS_PHI = {
     "interop:dicom_patient",
     "interop:dicom_visit",
     "interop:fhir_patient",
+    # Teaching pages read the original photo or name its patient to those who
+    # may see patients (teaching/).
+    "teaching:library",
+    "teaching:editor",
+    "teaching:deidentify",
+    "teaching:image",
+    "teaching:image_file",
+    "teaching:image_download",
+    "teaching:case",
+    "teaching:export",
+    "teaching:share",
 }
 NO_PHI = {
     "home": "redirects to the patient list or shows a menu",
@@ -557,4 +622,10 @@ NO_PHI = {
     "imaging:mark": "a change, redirects",
     "interop:push_patient": "queues PACS pushes, redirects",
     "interop:push_visit": "queues PACS pushes, redirects",
+    "teaching:settings": "a practice setting",
+    "teaching:delete": "a change, redirects",
+    "teaching:publication": "a change, redirects",
+    "teaching:revoke": "a change, redirects",
+    "teaching:shared": "a de-identified case, no patient",
+    "teaching:shared_image": "a de-identified image, no patient",
 }
