@@ -129,6 +129,13 @@ def patient_withdraw(request, token, purpose):
         except ConsentError as exc:
             error = str(exc)
         else:
+            if patient_access.closed_reason(grant.link):
+                # Treatment withdrawn: the link itself closes; say so once.
+                return render(
+                    request,
+                    "sharing/patient/done.html",
+                    {"practice": grant.link.practice, "withdrawn": True},
+                )
             messages.success(
                 request, "Your consent is withdrawn. The practice has been told."
             )

@@ -187,3 +187,14 @@ def test_asking_for_a_copy_of_the_data_is_audited_and_the_practice_told(
     assert event.actor_uuid == link.uuid and event.patient_uuid == patient.uuid
     (notice,) = mail.outbox
     assert "Art. 15" in notice.body and "Lovelace" not in notice.body
+
+
+def test_withdrawing_treatment_says_the_link_is_now_closed(clinician, patient):
+    _, token, client = verified(clinician, patient)
+
+    response = client.post(f"/p/{token}/withdraw/treatment/")
+
+    assert response.status_code == 200
+    assert b"this link is now closed" in response.content
+    assert not has_consent(patient, "treatment")
+    assert client.get(f"/p/{token}/").status_code == 404
