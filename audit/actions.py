@@ -86,10 +86,6 @@ class Action(models.TextChoices):
     )
     PATIENT_LINK_LOCKED = "patient_link_locked", "Patient link locked"
     PATIENT_LINK_OPENED = "patient_link_opened", "Patient link opened"
-    PATIENT_DATA_REQUESTED = (
-        "patient_data_requested",
-        "Copy of data asked for (Art. 15/20)",
-    )
     # Teaching library (issue 17)
     TEACHING_IMAGE_ADDED = "teaching_image_added", "De-identified image added"
     TEACHING_IMAGE_VIEWED = "teaching_image_viewed", "Teaching image viewed"
@@ -110,7 +106,19 @@ class Action(models.TextChoices):
     AUDIT_EXPORTED = "audit_exported", "Audit log exported"
     AUDIT_VERIFY_REQUESTED = "audit_verify_requested", "Audit chain check requested"
     AUDIT_CHAIN_BROKEN = "audit_chain_broken", "Audit chain break detected"
+    DISCLOSURES_VIEWED = "disclosures_viewed", "Accounting of disclosures viewed"
+    DISCLOSURES_EXPORTED = "disclosures_exported", "Accounting of disclosures exported"
+    PROCESSING_RECORD_EXPORTED = (
+        "processing_record_exported",
+        "Record of processing (Art. 30) exported",
+    )
+    BREACH_SCOPED = "breach_scoped", "Breach scope viewed"
+    DESK_VIEWED = "desk_viewed", "Compliance desk viewed"
+    BREACH_EXPORTED = "breach_exported", "Breach scope and draft notification exported"
     ALERT_RAISED = "alert_raised", "Alert raised"
+    BREAK_GLASS_OPENED = "break_glass_opened", "Record opened by break-glass"
+    BREAK_GLASS_REFUSED = "break_glass_refused", "Break-glass refused"
+    BREAK_GLASS_REVIEWED = "break_glass_reviewed", "Break-glass access reviewed"
     ERASURE_REQUESTED = "erasure_requested", "Erasure requested"
     ERASURE_APPROVED = "erasure_approved", "Erasure approved"
     ERASURE_REJECTED = "erasure_rejected", "Erasure rejected"
@@ -128,6 +136,10 @@ class Action(models.TextChoices):
         "Erasure certificate downloaded",
     )
     EXPORT_READY = "export_ready", "Patient export built"
+    REQUEST_REGISTERED = "request_registered", "Patient request registered"
+    REQUEST_EXTENDED = "request_extended", "Patient request deadline extended"
+    REQUEST_CLOSED = "request_closed", "Patient request closed"
+    REQUEST_VIEWED = "request_viewed", "Patient request viewed"
     EXPORT_FAILED = "export_failed", "Patient export failed"
     EXPORT_EXPIRED = "export_expired", "Patient export expired and deleted"
     BLOBS_SWEPT = "blobs_swept", "Orphan blobs deleted"

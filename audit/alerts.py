@@ -252,6 +252,22 @@ def scan_for_alerts(*, now=None) -> list[AuditAlert]:
     return raised
 
 
+def raise_once(practice, *, kind, subject: str, details: dict, body: str):
+    """Alert the compliance officers about `subject` (a uuid, never PHI) once ever.
+
+    For what other apps watch (an overdue request, a break-glass access): they
+    name the subject and the words; audit keeps the alert, the event and the mail.
+    Returns the alert, or None when this subject was alerted before.
+    """
+    if AuditAlert.objects.filter(
+        practice=practice, kind=kind, subject=subject
+    ).exists():
+        return None
+    return _raise(
+        practice, kind, subject, 1, timezone.now(), details=details, body=body
+    )
+
+
 def _raise(practice, kind, subject, count, now, *, details, body) -> AuditAlert:
     alert = AuditAlert.objects.create(
         practice=practice, kind=kind, subject=subject, count=count, raised_at=now

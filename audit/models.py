@@ -159,6 +159,8 @@ class AuditAlert(models.Model):
         PATIENT_VOLUME = "patient_volume", "Many patients opened by one member"
         SHARE_TOKEN_MISSES = "share_token_misses", "Repeated share-link misses"
         CHAIN_BROKEN = "chain_broken", "Audit chain broken"
+        REQUEST_OVERDUE = "request_overdue", "Patient request past its deadline"
+        BREAK_GLASS = "break_glass", "Break-glass access to a record"
 
     practice = models.ForeignKey("accounts.Practice", on_delete=models.CASCADE)
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -173,7 +175,13 @@ class AuditAlert(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    kind__in=["patient_volume", "share_token_misses", "chain_broken"]
+                    kind__in=[
+                        "patient_volume",
+                        "share_token_misses",
+                        "chain_broken",
+                        "request_overdue",
+                        "break_glass",
+                    ]
                 ),
                 name="audit_auditalert_kind_valid",
             )

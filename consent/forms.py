@@ -130,7 +130,8 @@ class WithdrawForm(forms.Form):
     purpose = forms.ChoiceField(choices=Purpose.choices, widget=forms.HiddenInput)
     withdrawn_on = forms.DateField(
         label="Date of withdrawal",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO, whatever the locale: a date input shows nothing for "02/12/2026".
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Give the date the patient withdrew (today?)."},
     )
     reason = forms.CharField(

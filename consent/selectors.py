@@ -4,13 +4,15 @@ from django.db.models import QuerySet
 
 from consent.models import Consent, ConsentTemplate
 from pixiodoc.accounts.models import Member
+from pixiodoc.accounts.permissions import narrowed
 
 
 def consents_for(*, member: Member) -> QuerySet[Consent]:
     """The one scoping helper: another practice's consent is never in it (404)."""
-    return Consent.objects.filter(
+    consents = Consent.objects.filter(
         patient__practice_id=member.practice_id, patient__blocked_at__isnull=True
     )
+    return narrowed(consents, member, patient_field="patient__uuid")
 
 
 def templates_for(*, member: Member) -> QuerySet[ConsentTemplate]:

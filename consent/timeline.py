@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from consent.checks import open_override, purpose_states
-from consent.forms import OverrideForm, WithdrawForm
+from consent.forms import OverrideForm
 from consent.models import Purpose
 from consent.selectors import consent_history
 from consent.services import override_enabled
@@ -33,7 +33,6 @@ def timeline_context(member, patient, visits, *, query) -> dict:
         and not patient.is_blocked,
         "override_allowed": member.role in ("owner", "clinician")
         and override_enabled(member.practice),
-        "withdraw_form": WithdrawForm(),
         "override_form": OverrideForm(),
         "patient": patient,
     }

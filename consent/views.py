@@ -10,11 +10,12 @@ from django.core.mail import EmailMessage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.actions import Action
 from audit.services import record_event, record_view
 from consent import documents, kiosk, markup
+from consent.checks import purpose_states
 from consent.exceptions import ConsentError
 from consent.forms import (
     ConsentForm,
@@ -299,10 +300,46 @@ def email(request, uuid):
 # --- withdrawal and override ---------------------------------------------------------
 
 
-@require_POST
+def _withdraw_confirmation(request, patient):
+    """The confirm step: the patient by name, record number and date of birth, and
+    what withdrawing this purpose stops. Only a purpose now given can be withdrawn."""
+    purpose = request.GET.get("purpose", "")
+    granted = {s.purpose for s in purpose_states(patient) if s.granted}
+    if purpose not in granted:
+        messages.error(request, "That consent is not given now: nothing to withdraw.")
+        return _back_to(patient)
+    # The page names the patient: a read of PHI (S26, S40).
+    record_view(
+        action=Action.PATIENT_VIEWED,
+        actor=request.member,
+        request=request,
+        page="withdraw_consent",
+        shown=["name", "record_number", "date_of_birth", "consents"],
+        target=patient,
+        patient=patient,
+    )
+    return render(
+        request,
+        "consent/withdraw_confirm.html",
+        {
+            "patient": patient,
+            "purpose": purpose,
+            "label": Purpose(purpose).label,
+            "form": WithdrawForm(initial={"purpose": purpose}),
+            "action_url": request.path,
+            "cancel_url": reverse("patients:timeline", kwargs={"uuid": patient.uuid})
+            + "#consent",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @member_may("edit_patients")
 def withdraw(request, uuid):
+    """GET asks for confirmation; POST withdraws the purpose."""
     patient = _patient(request, uuid)
+    if request.method == "GET":
+        return _withdraw_confirmation(request, patient)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

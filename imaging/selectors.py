@@ -8,13 +8,13 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from imaging.models import Photo
 from patients.models import Patient
 from pixiodoc.accounts.models import Member, User
-from pixiodoc.accounts.permissions import MATRIX
+from pixiodoc.accounts.permissions import MATRIX, narrowed
 from pixiodoc.prepared import read_one_row
 
 
@@ -24,7 +24,8 @@ def photos_for(*, member: Member) -> QuerySet[Photo]:
     Another practice's photo, a deleted photo and a photo of a patient blocked
     for erasure are never in it (404, S8).
     """
-    return _live_photos().filter(patient__practice_id=member.practice_id)
+    photos = _live_photos().filter(patient__practice_id=member.practice_id)
+    return narrowed(photos, member, patient_field="patient__uuid")
 
 
 def _live_photos() -> QuerySet[Photo]:
@@ -139,4 +140,16 @@ def photos_due_for_purge(*, now=None) -> QuerySet[Photo]:
     grace = timedelta(days=getattr(settings, "PHOTO_PURGE_GRACE_DAYS", 30))
     return Photo.objects.filter(
         deleted_at__isnull=False, deleted_at__lte=now - grace, purged_at__isnull=True
+    )
+
+
+def photos_by_region(*, practice) -> list[dict]:
+    """[{"body_region", "n"}] of the practice's live photos, most first: counts only,
+    for the Art. 30 record, whatever the reading member's role may open."""
+    return list(
+        _live_photos()
+        .filter(patient__practice=practice)
+        .values("body_region")
+        .annotate(n=Count("id"))
+        .order_by("-n")
     )

@@ -320,9 +320,15 @@ def record_photos_shown(
 PHOTO_PAGE_SHOWS = ("name", "visit_date", "body_region", "tags", "note")
 
 
-def record_photo_page(*, actor: Member, photo: Photo, page: str, request=None):
+def record_photo_page(
+    *, actor: Member, photo: Photo, page: str, request=None, also_shown=()
+):
     """One event for a page about one photo (viewer, deletion): what it showed."""
-    shown = [*PHOTO_PAGE_SHOWS, *(["annotation"] if _has_marks(photo) else [])]
+    shown = [
+        *PHOTO_PAGE_SHOWS,
+        *also_shown,
+        *(["annotation"] if _has_marks(photo) else []),
+    ]
     record_view(
         action=Action.PHOTO_VIEWED,
         actor=actor,

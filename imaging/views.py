@@ -406,9 +406,22 @@ def delete(request, uuid):
         else:
             messages.success(request, "Photo deleted.")
             return redirect(photo.patient)
-    record_photo_page(actor=request.member, photo=photo, page="delete", request=request)
+    # The confirmation names the patient by record number and birth date too (S40).
+    record_photo_page(
+        actor=request.member,
+        photo=photo,
+        page="delete",
+        request=request,
+        also_shown=("record_number", "date_of_birth"),
+    )
     return render(
         request,
         "imaging/delete.html",
-        {"photo": photo, "patient": photo.patient, "form": form},
+        {
+            "photo": photo,
+            "patient": photo.patient,
+            "form": form,
+            "action_url": request.path,
+            "cancel_url": photo.get_absolute_url(),
+        },
     )

@@ -28,6 +28,10 @@ class InteropConfig(AppConfig):
 
         labels.register()  # the audit pages name PACS destinations
 
+        from interop import disclosures
+
+        disclosures.register()  # pushes are disclosures; destinations, recipients
+
         # S29: destinations hold credentials (never logged), pushes are records
         # of disclosures; both change-logged.
         from audit.changelog import register_phi_model

@@ -56,7 +56,7 @@ def register_sections() -> None:
     register(
         TimelineSection(
             name="interop",
-            place="patient",
+            place="end",
             template="interop/_timeline.html",
             context=patient_context,
             order=920,

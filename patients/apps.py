@@ -7,9 +7,10 @@ class PatientsConfig(AppConfig):
 
     def ready(self):
         from patients import blobrefs, labels
-        from patients.lifecycle import sections
+        from patients.lifecycle import disclosures, sections
 
         sections.register()
+        disclosures.register()  # exports handed out count as disclosures (#16)
         labels.register()  # the audit pages name patients and visits
         blobrefs.register_blob_references("patients", _export_blob_names)
         from patients.lifecycle.housekeeping import resume_pending

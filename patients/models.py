@@ -124,4 +124,5 @@ from patients.lifecycle.models import (  # noqa: E402, F401
     PatientExport,
     RetentionPolicy,
     RetentionRun,
+    SubjectRequest,
 )

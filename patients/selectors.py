@@ -5,22 +5,26 @@ from django.db.models import QuerySet
 from patients import blind_index
 from patients.models import Patient, Visit
 from pixiodoc.accounts.models import Member
+from pixiodoc.accounts.permissions import narrowed
 
 
 def patients_for(*, member: Member) -> QuerySet[Patient]:
     """The one scoping helper: another practice's patient is never in it (404, S8).
 
     Blocked records (erasure under way) are left out: every use stops at once.
+    A member reading by break-glass sees the granted patient only (#16).
     """
-    return Patient.objects.filter(
+    patients = Patient.objects.filter(
         practice_id=member.practice_id, blocked_at__isnull=True
     )
+    return narrowed(patients, member, patient_field="uuid")
 
 
 def visits_for(*, member: Member) -> QuerySet[Visit]:
-    return Visit.objects.filter(
+    visits = Visit.objects.filter(
         patient__practice_id=member.practice_id, patient__blocked_at__isnull=True
     )
+    return narrowed(visits, member, patient_field="patient__uuid")
 
 
 def search_patients(*, member: Member, query: str) -> QuerySet[Patient]:
@@ -55,3 +59,9 @@ def patient_uuid_for_record_number(practice, record_number: str):
         .values_list("uuid", flat=True)
         .first()
     )
+
+
+def patients_held(*, practice) -> int:
+    """How many records the practice holds (blocked ones excluded), for the Art. 30
+    record: a count, whatever the reading member's role may open."""
+    return Patient.objects.filter(practice=practice, blocked_at__isnull=True).count()

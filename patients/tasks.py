@@ -87,3 +87,11 @@ def sweep_orphan_blobs() -> dict:
     from patients.lifecycle.housekeeping import sweep_orphan_blobs as sweep
 
     return sweep()
+
+
+@shared_task(name="patients.alert_overdue_requests", **RETRY)
+def alert_overdue_requests() -> int:
+    """Daily: alert the compliance officers once about each overdue patient request."""
+    from patients.lifecycle.requests import alert_overdue
+
+    return alert_overdue()

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class TimelineSection:
     name: str
-    # "patient" sections sit above the visits; "visit" sections inside each visit.
+    # "patient" sections sit above the visits, "visit" sections inside each visit,
+    # "end" sections below the visits (record-keeping, so photos come first).
     place: str
     template: str
     context: Callable  # (member, patient, visits, *, query: QueryDict) -> dict

@@ -114,6 +114,9 @@ def patient_timeline(request, uuid):
     visit_sections = [
         (section, context(section)) for section in timeline_sections.sections("visit")
     ]
+    end_sections = [
+        (section, context(section)) for section in timeline_sections.sections("end")
+    ]
     rows = [
         (visit, [(s, by_visit.get(visit.pk, {})) for s, by_visit in visit_sections])
         for visit in visits
@@ -133,6 +136,7 @@ def patient_timeline(request, uuid):
             "patient": patient,
             "rows": rows,
             "patient_sections": patient_sections,
+            "end_sections": end_sections,
         },
     )
 

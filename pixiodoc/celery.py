@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "task": "pixiodoc.resend_waiting_jobs",
         "schedule": 30.0,
     },
+    # Patients' GDPR requests past their deadline alert compliance officers (#16).
+    "patients-alert-overdue-requests": {
+        "task": "patients.alert_overdue_requests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Audit: check every hash chain nightly; a break alerts compliance officers (S28, S38).
     "audit-verify-chains": {
         "task": "audit.tasks.verify_audit_chains",

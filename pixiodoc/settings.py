@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "sharing",
     "teaching",
     "interop",
+    "compliance",
 ]
 
 MIDDLEWARE = [

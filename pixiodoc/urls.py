@@ -12,6 +12,7 @@ urlpatterns = [
     path("photos/", include("imaging.urls")),
     path("audit/", include("audit.urls")),
     path("interop/", include("interop.urls")),
+    path("compliance/", include("compliance.urls")),
     path("admin/", admin.site.urls),
     path("", include("sharing.urls")),
     path("", include("teaching.urls")),

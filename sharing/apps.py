@@ -14,6 +14,10 @@ class SharingConfig(AppConfig):
 
         labels.register()  # the audit pages name share links
 
+        from sharing import disclosures
+
+        disclosures.register()  # opens and downloads leave the practice (#16)
+
         # S29: links are access rights; the recipient is a person, masked like PHI,
         # and the token and passcode hashes are never logged.
         from audit.changelog import register_phi_model

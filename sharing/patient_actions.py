@@ -9,12 +9,10 @@ needs its four-eyes approval. The practice hears of each by e-mail, with no PHI.
 from django.db import transaction
 from django.utils import timezone
 
-from audit.actions import Action
-from audit.services import record_event
 from consent.models import Consent, Purpose
 from sharing import notifications
 from sharing.exceptions import ShareLinkError
-from sharing.patient_access import Grant, Reason, audit_as_link, refuse
+from sharing.patient_access import Grant, Reason, refuse
 
 
 def _needs_consents(grant: Grant, request) -> None:
@@ -58,39 +56,51 @@ def withdraw_through_link(*, grant: Grant, purpose: str, request):
     return withdrawal
 
 
-@transaction.atomic
-def ask_for_erasure(*, grant: Grant, request):
-    """File an erasure request (Art. 17); it closes this link at once."""
-    from patients.lifecycle.erasure import request_erasure
+def _register(grant: Grant, kind: str, request):
+    """The request in the practice's register, with its one-month deadline (Art. 12(3))."""
+    from patients.lifecycle.models import SubjectRequest
+    from patients.lifecycle.requests import register_request
 
-    _needs_consents(grant, request)
-    erasure = request_erasure(
-        actor=None,
+    return register_request(
         patient=grant.link.patient,
-        asked_on=timezone.localdate(),
+        kind=kind,
+        received_on=timezone.localdate(),
+        source=SubjectRequest.Source.PATIENT_LINK,
         by_patient_link=grant.link,
         request=request,
     )
+
+
+@transaction.atomic
+def ask_for_erasure(*, grant: Grant, request):
+    """Register an Art. 17 request and file its erasure; it closes this link at once."""
+    from patients.lifecycle.erasure import request_erasure
+    from patients.lifecycle.models import SubjectRequest
+
+    _needs_consents(grant, request)
+    registered = _register(grant, SubjectRequest.Kind.ERASURE, request)
+    erasure = request_erasure(
+        actor=None,
+        patient=grant.link.patient,
+        asked_on=registered.received_on,
+        reason="Art. 17 request through the patient's link",
+        by_patient_link=grant.link,
+        request=request,
+    )
+    registered.erasure = erasure
+    registered.save(update_fields=["erasure"])
     _tell_practice(grant.link, "erasure")
     return erasure
 
 
 @transaction.atomic
-def ask_for_data_copy(*, grant: Grant, request) -> None:
-    """A request for a copy of the data (Art. 15/20): audited, the practice told.
+def ask_for_data_copy(*, grant: Grant, request):
+    """Register an access request (Art. 15, a copy; the export answers it, Art. 20)."""
+    from patients.lifecycle.models import SubjectRequest
 
-    The practice makes the export itself (patients.lifecycle.export); the
-    event is the record of when the patient asked, for the one-month deadline.
-    """
     _needs_consents(grant, request)
     if grant.link.patient.blocked_at is not None:
         raise ShareLinkError("This record is being erased.")
-    record_event(
-        **audit_as_link(grant.link),
-        action=Action.PATIENT_DATA_REQUESTED,
-        request=request,
-        target=grant.link,
-        patient=grant.link.patient,
-        details={"session": grant.session_uuid, "articles": "15,20"},
-    )
+    registered = _register(grant, SubjectRequest.Kind.ACCESS, request)
     _tell_practice(grant.link, "data_copy")
+    return registered

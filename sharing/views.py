@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
-from audit.services import record_event
+from audit.services import record_event, record_view
 from imaging.services import record_photos_shown
 from pixiodoc.accounts.decorators import member_may
 from sharing import selectors, services
@@ -134,12 +134,37 @@ def link_detail(request, uuid, extend_form=None, passcode=None):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @member_may("revoke_share")
 def link_revoke(request, uuid):
+    """GET asks for confirmation (the link's patient and what revoking does); POST revokes."""
     link = get_object_or_404(
         selectors.share_links_for(member=request.member), uuid=uuid
     )
+    if request.method == "GET":
+        may_see_patient = request.member.may("view_patients")
+        # The confirmation names the patient to those who may see patients (S40).
+        identity = ["name", "record_number", "date_of_birth"] if may_see_patient else []
+        record_view(
+            action=Action.SHARE_LINKS_VIEWED,
+            actor=request.member,
+            request=request,
+            page="revoke_share",
+            shown=["recipient", *identity],
+            target=link,
+            patient=link.patient.uuid,
+        )
+        return render(
+            request,
+            "sharing/revoke_confirm.html",
+            {
+                "link": link,
+                "status": status_of(link),
+                "patient": link.patient if may_see_patient else None,
+                "action_url": request.path,
+                "cancel_url": reverse("sharing:detail", kwargs={"uuid": link.uuid}),
+            },
+        )
     try:
         services.revoke_share_link(actor=request.member, link=link, request=request)
     except ShareLinkError as exc:

@@ -40,6 +40,39 @@ def test_pdf_names_granted_and_refused_purposes(consent):
     assert "Ada Lovelace" in text
 
 
+def test_the_signature_block_is_never_split_across_pages(clinician):
+    """Lengthen the form line by line until the signature block moves to the next
+    page: at every length its heading, signature and witness share one page."""
+    from consent.documents import render_pdf
+    from consent.tests.factories import make_template
+
+    patient = make_patient(actor=clinician)
+
+    def pages_of_block(paragraphs: int) -> tuple[int, int]:
+        body = "\n\n".join(f"Paragraph {i} of the form." for i in range(paragraphs))
+        template = make_template(
+            practice=patient.practice, purposes=["treatment"], body=body
+        )
+        consent = make_consent(
+            patient=patient, witness=clinician, granted=["treatment"], template=template
+        )
+        pages = [
+            p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(consent))).pages
+        ]
+        signed = next(i for i, text in enumerate(pages) if "Signed by" in text)
+        witnessed = next(i for i, text in enumerate(pages) if "Witnessed by" in text)
+        return signed, witnessed
+
+    first_page, _ = pages_of_block(36)
+    for paragraphs in range(36, 80, 2):
+        signed, witnessed = pages_of_block(paragraphs)
+        assert signed == witnessed, f"split with {paragraphs} paragraphs"
+        if signed > first_page:
+            break
+    else:
+        pytest.fail("the signature block never reached the next page")
+
+
 # S16: stored encrypted
 def test_pdf_is_stored_encrypted(consent):
     document = make_pdf(consent_uuid=consent.uuid)

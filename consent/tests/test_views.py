@@ -358,7 +358,10 @@ def test_email_without_an_address_says_what_to_do(client_for, assistant, clinici
 # S30
 def test_withdrawal_from_the_patient_page(client_for, assistant, patient, consent):
     url = reverse("consent:withdraw", kwargs={"uuid": patient.uuid})
-    assert client_for(assistant).get(url).status_code == 405
+    # GET only asks: it names the patient and withdraws nothing.
+    page = client_for(assistant).get(url + "?purpose=treatment").content.decode()
+    assert "Withdraw consent to treatment documentation?" in page
+    assert patient.record_number in page and not Withdrawal.objects.exists()
     response = client_for(assistant).post(
         url,
         {"purpose": "treatment", "withdrawn_on": "", "reason": "Moved away"},
@@ -378,6 +381,33 @@ def test_withdrawal_from_the_patient_page(client_for, assistant, patient, consen
     withdrawal = Withdrawal.objects.get()
     assert withdrawal.purpose == "treatment" and withdrawal.reason == "Moved away"
     assert AccessEvent.objects.filter(action="consent_withdrawn").count() == 1
+
+
+# S30, S26
+def test_withdrawal_confirmation_names_the_patient_and_is_audited(
+    client_for, assistant, patient, consent
+):
+    url = reverse("consent:withdraw", kwargs={"uuid": patient.uuid})
+    response = client_for(assistant).get(url + "?purpose=treatment")
+    page = response.content.decode()
+    assert patient.family_name in page
+    assert patient.date_of_birth.strftime("%-d %b %Y") in page
+    assert "No new photo can be taken" in page
+    # The date of withdrawal starts at today, in the form a date input shows.
+    assert f'value="{date.today().isoformat()}"' in page
+    event = AccessEvent.objects.get(action="patient_viewed")
+    assert event.patient_uuid == patient.uuid
+    assert event.details["page"] == "withdraw_consent"
+    assert {"name", "record_number", "date_of_birth"} <= set(event.details["shown"])
+
+
+def test_withdrawal_confirmation_refuses_a_purpose_not_given(
+    client_for, assistant, patient, consent
+):
+    url = reverse("consent:withdraw", kwargs={"uuid": patient.uuid})
+    response = client_for(assistant).get(url + "?purpose=teaching", follow=True)
+    assert "nothing to withdraw" in response.content.decode()
+    assert not AccessEvent.objects.filter(action="patient_viewed").exists()
 
 
 def test_override_from_the_patient_page(client_for, clinician, owner, patient):
@@ -402,7 +432,11 @@ def test_timeline_shows_state_at_a_glance(client_for, assistant, patient, consen
     )
     assert 'id="consent"' in html and "Record consent" in html
     assert "Given" in html and "Refused" in html and "Not asked" in html
-    assert "Withdraw consent to treatment documentation" in html
+    assert "Treatment documentation: given" in html
+    # Only a given purpose offers withdrawal (through its confirmation page).
+    withdraw = reverse("consent:withdraw", kwargs={"uuid": patient.uuid})
+    assert f"{withdraw}?purpose=treatment" in html
+    assert f"{withdraw}?purpose=teaching" not in html
 
 
 def test_timeline_query_count_does_not_grow(

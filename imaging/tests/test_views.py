@@ -450,6 +450,22 @@ def test_deleting_needs_a_reason_and_a_post(client_for, clinician, assistant):
     assert photo.deleted_at is not None and photo.deleted_by == clinician
 
 
+# S26: the confirmation names the patient; showing it is audited.
+def test_the_delete_confirmation_names_the_patient(client_for, clinician):
+    from audit.models import AccessEvent
+
+    photo = make_photo(actor=clinician)
+    patient = photo.patient
+    url = reverse("imaging:delete", kwargs={"uuid": photo.uuid})
+    html = client_for(clinician).get(url).content.decode()
+    assert f"{patient.given_name} {patient.family_name}" in html
+    assert patient.record_number in html
+    assert patient.date_of_birth.strftime("%-d %b %Y") in html
+    event = AccessEvent.objects.filter(action="photo_viewed").latest("id")
+    assert event.details["page"] == "delete" and event.object_uuid == photo.uuid
+    assert {"name", "record_number", "date_of_birth"} <= set(event.details["shown"])
+
+
 def test_the_timeline_query_count_does_not_grow_with_photos(client_for, clinician):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

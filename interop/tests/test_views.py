@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent(monkeypatch):
     """The jobs queued after commit, instead of a broker."""
-    from patients.lifecycle import jobs
+    from pixiodoc import jobs
 
     queued = []
     monkeypatch.setattr(jobs, "send", lambda task, *args: queued.append(args[0]))

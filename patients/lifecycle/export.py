@@ -26,6 +26,7 @@ from patients.lifecycle.models import ErasureRequest, PatientExport
 from patients.models import Patient
 from pixiodoc import blobs, crypto
 from pixiodoc.accounts.models import Member
+from pixiodoc.accounts.permissions import role_may
 
 logger = logging.getLogger(__name__)
 Status = PatientExport.Status
@@ -47,9 +48,28 @@ def _refuse_if_erasing(patient: Patient) -> None:
         )
 
 
+def _may_export(actor: Member, patient: Patient, subject_request) -> bool:
+    """Staff export any patient; whoever handles requests (the compliance officer,
+    who sees no patient pages) exports the patient of an open access or
+    portability request (#16). A break-glass grant opens a record to read, not
+    to take a copy of it: the role decides."""
+    if actor.is_active and role_may(actor.role, "view_patients"):
+        return True
+    return (
+        subject_request is not None
+        and actor.may("handle_requests")
+        and subject_request.is_open
+        and subject_request.kind in subject_request.EXPORT_KINDS
+        and subject_request.patient_id == patient.pk
+    )
+
+
 @transaction.atomic
-def start_export(*, actor: Member, patient: Patient, request=None) -> PatientExport:
-    if not actor.may("view_patients"):
+def start_export(
+    *, actor: Member, patient: Patient, request=None, subject_request=None
+) -> PatientExport:
+    """Queue a patient export; `subject_request` is the request it answers, if any."""
+    if not _may_export(actor, patient, subject_request):
         raise LifecycleError("Only practice staff may export a patient's record.")
     if patient.practice_id != actor.practice_id:
         raise LifecycleError("This patient belongs to another practice.")
@@ -64,6 +84,7 @@ def start_export(*, actor: Member, patient: Patient, request=None) -> PatientExp
         request=request,
         target=export,
         patient=patient,
+        details={"request": str(subject_request.uuid)} if subject_request else None,
     )
     from patients.tasks import build_patient_export
 

@@ -51,3 +51,51 @@ class LegalHoldForm(forms.Form):
         max_length=80,
         help_text="A case or matter number; no names or clinical details.",
     )
+
+
+class SubjectRequestForm(forms.Form):
+    record_number = forms.CharField(
+        label="Patient's record number",
+        max_length=64,
+        help_text="Found through the search index: the record itself is not opened.",
+    )
+    kind = forms.ChoiceField(label="The patient asks for", choices=())
+    source = forms.ChoiceField(label="Received by", choices=())
+    received_on = forms.DateField(
+        label="Date received",
+        widget=DateInput(format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from patients.lifecycle.models import SubjectRequest
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SubjectRequest.Kind.choices
+        # The patient's own link files its requests itself.
+        self.fields["source"].choices = [
+            c
+            for c in SubjectRequest.Source.choices
+            if c[0] != SubjectRequest.Source.PATIENT_LINK
+        ]
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for two more months (the patient is told)",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CloseRequestForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Outcome",
+        choices=[("answered", "Answered"), ("refused", "Refused")],
+    )
+    outcome = forms.CharField(
+        label="What was answered, or why refused (no clinical details)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

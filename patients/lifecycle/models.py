@@ -313,3 +313,142 @@ class RetentionRun(models.Model):
 
 def default_retention_years() -> int:
     return settings.RETENTION_DEFAULT_YEARS
+
+
+class SubjectRequest(models.Model):
+    """A patient's request under the GDPR, with its deadline (Art. 12(3)), and who acted.
+
+    Entered by staff, by the compliance officer by record number, or by the
+    patient's own link; it names the patient by uuid too, so it outlives erasure.
+    """
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", "Access (Art. 15)"
+        PORTABILITY = "portability", "Portability (Art. 20)"
+        ERASURE = "erasure", "Erasure (Art. 17)"
+        RECTIFICATION = "rectification", "Rectification (Art. 16)"
+        WITHDRAWAL = "withdrawal", "Withdrawal of consent (Art. 7(3))"
+
+    class Source(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        POST = "post", "Letter"
+        EMAIL = "email", "E-mail"
+        PHONE = "phone", "Telephone"
+        PATIENT_LINK = "patient_link", "The patient's own link"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        REFUSED = "refused", "Refused"
+
+    EXPORT_KINDS = (Kind.ACCESS, Kind.PORTABILITY)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(
+        "accounts.Practice", on_delete=models.PROTECT, related_name="+"
+    )
+    patient = models.ForeignKey(
+        "patients.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subject_requests",
+    )
+    patient_uuid = models.UUIDField(db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    received_on = models.DateField()
+    due_on = models.DateField()
+    # Art. 12(3): two more months, once, with the reason told to the patient.
+    extended_to = models.DateField(null=True, blank=True)
+    extension_reason = models.CharField(max_length=500, blank=True)
+    extended_by = models.ForeignKey(
+        "accounts.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    registered_by = models.ForeignKey(
+        "accounts.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(
+        "accounts.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # What was answered (a short summary, never clinical content).
+    outcome = models.CharField(max_length=500, blank=True)
+    export = models.ForeignKey(
+        PatientExport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subject_requests",
+    )
+    erasure = models.ForeignKey(
+        ErasureRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subject_requests",
+    )
+
+    class Meta:
+        ordering = ["due_on", "registered_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "access",
+                        "portability",
+                        "erasure",
+                        "rectification",
+                        "withdrawal",
+                    ]
+                ),
+                name="patients_subjectrequest_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    source__in=["in_person", "post", "email", "phone", "patient_link"]
+                ),
+                name="patients_subjectrequest_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "answered", "refused"]),
+                name="patients_subjectrequest_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("received_on")),
+                name="patients_subjectrequest_due_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_to__isnull=True)
+                | (Q(extended_to__gt=models.F("due_on")) & ~Q(extension_reason="")),
+                name="patients_subjectrequest_extension_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["practice", "status", "due_on"])]
+
+    def __str__(self):
+        return f"subject request {self.uuid} ({self.kind})"
+
+    @property
+    def deadline(self):
+        return self.extended_to or self.due_on
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

@@ -78,7 +78,7 @@ def register() -> None:
     timeline.register(
         timeline.TimelineSection(
             name="lifecycle",
-            place="patient",
+            place="end",
             template="patients/lifecycle/_timeline_actions.html",
             context=timeline_actions,
             order=900,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.lifecycle import views
+from patients.lifecycle import request_views, views
 
 urlpatterns = [
     path("retention/", views.retention_page, name="retention"),
@@ -28,5 +28,31 @@ urlpatterns = [
     path("exports/<uuid:uuid>/", views.export_detail, name="export"),
     path(
         "exports/<uuid:uuid>/download/", views.export_download, name="export_download"
+    ),
+    path("requests/", request_views.request_list, name="requests"),
+    path("requests/new/", request_views.request_create, name="request_create"),
+    path("requests/<uuid:uuid>/", request_views.request_detail, name="request"),
+    path(
+        "requests/<uuid:uuid>/extend/",
+        request_views.request_extend,
+        name="request_extend",
+    ),
+    path(
+        "requests/<uuid:uuid>/close/", request_views.request_close, name="request_close"
+    ),
+    path(
+        "requests/<uuid:uuid>/export/",
+        request_views.request_export,
+        name="request_export",
+    ),
+    path(
+        "requests/<uuid:uuid>/export/download/",
+        request_views.request_export_download,
+        name="request_export_download",
+    ),
+    path(
+        "requests/<uuid:uuid>/erasure/",
+        request_views.request_erasure,
+        name="request_erasure",
     ),
 ]

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
-from audit.services import record_event
+from audit.services import record_event, record_view
 from patients.exceptions import LifecycleError
 from patients.lifecycle import erasure as erasure_service
 from patients.lifecycle import export as export_service
@@ -21,6 +22,7 @@ from patients.lifecycle.forms import (
 )
 from patients.lifecycle.models import ErasureRequest, RetentionRun
 from patients.lifecycle.selectors import (
+    erasure_preview,
     erasures_for,
     exports_for,
     find_patient,
@@ -222,9 +224,48 @@ def _decide(request, uuid, service, done_message):
     return redirect("patients:erasure", uuid=erasure.uuid)
 
 
-@require_POST
+def _approval_confirmation(request, uuid):
+    """The confirm step: the patient by name, record number and date of birth (an
+    approver must be sure whom they erase) and what will be destroyed, counted."""
+    erasure = get_object_or_404(
+        erasures_for(member=request.member).select_related("patient"), uuid=uuid
+    )
+    if erasure.status != ErasureRequest.Status.PENDING or erasure.patient is None:
+        messages.error(request, "This request is no longer waiting for a decision.")
+        return redirect("patients:erasure", uuid=erasure.uuid)
+    patient = erasure.patient
+    # Compliance officers see no patient pages (DESIGN.md §6), but approving an
+    # erasure needs the name: shown here only, and audited as a read of PHI (S26).
+    record_view(
+        action=Action.PATIENT_VIEWED,
+        actor=request.member,
+        request=request,
+        page="erasure_approval",
+        shown=["name", "record_number", "date_of_birth", "record_counts"],
+        target=patient,
+        patient=patient,
+    )
+    return render(
+        request,
+        "patients/lifecycle/approve_confirm.html",
+        {
+            "erasure": erasure,
+            "patient": patient,
+            "counts": erasure_preview(patient=patient),
+            "form": DecisionForm(),
+            "own_request": erasure.requested_by_id == request.member.pk,
+            "action_url": request.path,
+            "cancel_url": reverse("patients:erasure", kwargs={"uuid": erasure.uuid}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @member_may("approve_erasure")
 def erasure_approve(request, uuid):
+    """GET asks for confirmation; POST approves and starts the erasure."""
+    if request.method == "GET":
+        return _approval_confirmation(request, uuid)
     return _decide(
         request,
         uuid,

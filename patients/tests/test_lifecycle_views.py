@@ -169,3 +169,44 @@ def test_exporting_a_blocked_patient_says_why(clinician, compliance, client_for)
     )
     assert "being erased" in response.content.decode()
     assert not PatientExport.objects.exists()
+
+
+# S26, S32: an approver sees whom they erase and what goes, before anything happens.
+def test_approving_asks_first_with_the_patient_and_what_is_destroyed(
+    clinician, compliance, client_for
+):
+    from audit.models import AccessEvent
+    from consent.tests.factories import make_consent
+    from imaging.tests.factories import make_photo
+    from patients.lifecycle import export as export_service
+    from sharing.tests.factories import make_link
+
+    patient = make_patient(actor=clinician)
+    visit = make_visit(actor=clinician, patient=patient)
+    make_photo(actor=clinician, visit=visit)
+    make_photo(actor=clinician, visit=visit)
+    make_consent(patient=patient, witness=clinician, granted=["second_opinion"])
+    make_link(actor=clinician, patient=patient)
+    export_service.start_export(actor=clinician, patient=patient)
+    erasure = erasure_service.request_erasure(
+        actor=clinician, patient=patient, asked_on=date(2026, 11, 2)
+    )
+    url = reverse("patients:erasure_approve", args=[erasure.uuid])
+    html = client_for(compliance).get(url).content.decode()
+    assert f"{patient.given_name} {patient.family_name}" in html
+    assert patient.record_number in html
+    assert patient.date_of_birth.strftime("%-d %b %Y") in html
+    for count, kind in [
+        (2, "photos"),
+        (2, "consents"),  # treatment (for the photos) and second opinion
+        (1, "share links"),
+        (1, "patient exports"),
+        (1, "visits"),
+    ]:
+        assert f"<strong>{count}</strong> {kind}</li>" in html, kind
+    erasure.refresh_from_db()
+    assert erasure.status == "pending"
+    event = AccessEvent.objects.get(action="patient_viewed")
+    assert event.patient_uuid == patient.uuid
+    assert event.details["page"] == "erasure_approval"
+    assert {"name", "record_number", "date_of_birth"} <= set(event.details["shown"])

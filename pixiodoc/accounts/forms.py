@@ -74,7 +74,11 @@ class InviteForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
-    role = forms.ChoiceField(label="Role", choices=Member.Role.choices)
+    # Least privilege by default: the assistant's role allows the fewest actions
+    # (permissions.MATRIX); an owner raises it on purpose.
+    role = forms.ChoiceField(
+        label="Role", choices=Member.Role.choices, initial=Member.Role.ASSISTANT
+    )
 
 
 class RoleForm(forms.Form):

@@ -6,6 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from encrypted_model_fields.fields import EncryptedTextField
 
 
 class UserManager(BaseUserManager):
@@ -111,9 +112,14 @@ class Member(models.Model):
         return f"member {self.uuid} ({self.role})"
 
     def may(self, action: str) -> bool:
-        from pixiodoc.accounts.permissions import role_may
+        """The role's permission, or a break-glass grant in effect (#16)."""
+        from pixiodoc.accounts.permissions import may_break_glass, role_may
 
-        return self.is_active and role_may(self.role, action)
+        if not self.is_active:
+            return False
+        if role_may(self.role, action):
+            return True
+        return may_break_glass(self, action)
 
 
 class Invitation(models.Model):
@@ -162,6 +168,60 @@ class Invitation(models.Model):
         )
 
 
+class BreakGlassGrant(models.Model):
+    """A member's time-limited access to one patient's record their role refuses (#16).
+
+    Given only with a stated reason, never for a patient being erased; flagged on
+    every page while it runs, alerted to the compliance officers at once and
+    reviewed by one of them afterwards. Names the patient by uuid only: accounts
+    sits below patients (DESIGN.md §1).
+    """
+
+    class Review(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        ACCEPTED = "accepted", "Accepted"
+        QUESTIONED = "questioned", "Questioned"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    patient_uuid = models.UUIDField()
+    # Free text from the member: it may describe the emergency, so it is kept
+    # encrypted and shown only on the review desk, never in events or mails.
+    reason = EncryptedTextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    review = models.CharField(
+        max_length=12, choices=Review.choices, default=Review.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["member", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="accounts_breakglassgrant_expires_after_granted",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review__in=["pending", "accepted", "questioned"]),
+                name="accounts_breakglassgrant_review_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"break-glass grant {self.uuid}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
+
+
 # Second-factor devices live in their own module; imported here so Django finds them.
 from pixiodoc.accounts.devices import (  # noqa: E402
     AuthenticatorDevice,
@@ -172,6 +232,7 @@ from pixiodoc.accounts.devices import (  # noqa: E402
 __all__ = [
     "AuthenticatorDevice",
     "BackupCode",
+    "BreakGlassGrant",
     "BackupCodeDevice",
     "Invitation",
     "Member",

@@ -19,3 +19,12 @@ def current_member(*, user: User, practice_uuid: str | None) -> Member | None:
 def members_for(*, member: Member) -> QuerySet[Member]:
     """Every membership of the member's practice (the one scoping helper of this app)."""
     return Member.objects.filter(practice_id=member.practice_id).select_related("user")
+
+
+def break_glass_grants_for(*, member: Member) -> QuerySet:
+    """The practice's break-glass grants, for review (newest first)."""
+    from pixiodoc.accounts.models import BreakGlassGrant
+
+    return BreakGlassGrant.objects.filter(
+        practice_id=member.practice_id
+    ).select_related("member__user", "reviewed_by__user")

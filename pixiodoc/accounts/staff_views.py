@@ -5,7 +5,7 @@ from django.contrib.auth import logout
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pixiodoc.accounts import staff, two_factor
 from pixiodoc.accounts.decorators import member_may, second_factor_exempt
@@ -88,10 +88,21 @@ def member_role(request, uuid):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @member_may("manage_practice")
 def member_deactivate(request, uuid):
+    """GET asks for confirmation (who, and what deactivating does); POST deactivates."""
     member = _member(request, uuid)
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/deactivate_confirm.html",
+            {
+                "target": member,
+                "action_url": request.path,
+                "cancel_url": reverse("accounts:members"),
+            },
+        )
     return _act(
         request,
         lambda: staff.deactivate_member(

@@ -12,7 +12,8 @@ from consent.tests.factories import make_consent
 from imaging.services import mark_photo
 from imaging.tests.factories import make_photo
 from patients.lifecycle.erasure import approve_erasure
-from patients.lifecycle.models import ErasureRequest
+from patients.lifecycle.models import ErasureRequest, SubjectRequest
+from patients.lifecycle.requests import add_months
 from patients.tests.factories import make_patient
 from sharing.tests.factories import make_link, make_patient_link, pass_identity
 
@@ -166,6 +167,9 @@ def test_asking_for_erasure_files_a_request_and_closes_the_link(
     erasure = ErasureRequest.objects.get()
     assert erasure.requested_by is None and erasure.patient == patient
     assert erasure.status == "pending"
+    registered = SubjectRequest.objects.get()
+    assert (registered.kind, registered.erasure) == ("erasure", erasure)
+    assert registered.source == "patient_link"
     event = AccessEvent.objects.get(action="erasure_requested")
     assert event.actor_type == "patient_link" and event.actor_uuid == link.uuid
     assert client.get(f"/p/{token}/").status_code == 404
@@ -174,7 +178,7 @@ def test_asking_for_erasure_files_a_request_and_closes_the_link(
     approve_erasure(actor=compliance, erasure=erasure)
 
 
-def test_asking_for_a_copy_of_the_data_is_audited_and_the_practice_told(
+def test_asking_for_a_copy_of_the_data_registers_it_with_its_deadline(
     clinician, owner, patient, django_capture_on_commit_callbacks
 ):
     link, token, client = verified(clinician, patient)
@@ -183,18 +187,11 @@ def test_asking_for_a_copy_of_the_data_is_audited_and_the_practice_told(
         response = client.post(f"/p/{token}/data-copy/")
 
     assert response.status_code == 302
-    event = AccessEvent.objects.get(action="patient_data_requested")
-    assert event.actor_uuid == link.uuid and event.patient_uuid == patient.uuid
+    registered = SubjectRequest.objects.get()
+    assert (registered.kind, registered.source) == ("access", "patient_link")
+    assert registered.due_on == add_months(registered.received_on, 1)
+    event = AccessEvent.objects.get(action="request_registered")
+    assert event.actor_type == "patient_link" and event.actor_uuid == link.uuid
+    assert event.patient_uuid == patient.uuid
     (notice,) = mail.outbox
     assert "Art. 15" in notice.body and "Lovelace" not in notice.body
-
-
-def test_withdrawing_treatment_says_the_link_is_now_closed(clinician, patient):
-    _, token, client = verified(clinician, patient)
-
-    response = client.post(f"/p/{token}/withdraw/treatment/")
-
-    assert response.status_code == 200
-    assert b"this link is now closed" in response.content
-    assert not has_consent(patient, "treatment")
-    assert client.get(f"/p/{token}/").status_code == 404

@@ -146,3 +146,28 @@ def test_the_access_history_shows_what_the_recipient_did(client_for, clinician):
     actions = [e.action for e in response.context["history"]]
     assert actions == ["share_opened", "share_refused"]
     assert "Share link opened" in response.content.decode()
+
+
+# S26: the confirmation of revoking names the patient and changes nothing.
+def test_revoking_asks_first_naming_the_patient(client_for, clinician):
+    link, _ = make_link(actor=clinician)
+    patient = link.patient
+    page = client_for(clinician).get(f"/shares/{link.uuid}/revoke/").content.decode()
+    assert f"{patient.given_name} {patient.family_name}" in page
+    assert patient.record_number in page
+    assert patient.date_of_birth.strftime("%-d %b %Y") in page
+    assert "Nobody can open this link any more" in page
+    link.refresh_from_db()
+    assert link.revoked_at is None
+    event = AccessEvent.objects.filter(action="share_links_viewed").get()
+    assert event.patient_uuid == patient.uuid
+    assert event.details["page"] == "revoke_share"
+    assert {"name", "record_number", "date_of_birth"} <= set(event.details["shown"])
+
+
+def test_the_revoke_confirmation_shows_compliance_no_patient_name(
+    client_for, clinician, compliance
+):
+    link, _ = make_link(actor=clinician)
+    page = client_for(compliance).get(f"/shares/{link.uuid}/revoke/").content.decode()
+    assert link.patient.family_name not in page and str(link.patient.uuid) in page

@@ -182,6 +182,29 @@ def test_owner_deactivates_a_member(client_for, owner, clinician):
     assert AccessEvent.objects.filter(action=Action.MEMBER_DEACTIVATED).exists()
 
 
+def test_deactivating_asks_first_and_says_what_happens(client_for, owner, clinician):
+    page = client_for(owner).get(f"/accounts/members/{clinician.uuid}/deactivate/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert clinician.user.email in html and "All their sessions end at once" in html
+    clinician.refresh_from_db()
+    assert clinician.is_active
+
+
+def test_the_invite_form_starts_at_the_least_privileged_role(client_for, owner):
+    from pixiodoc.accounts.permissions import MATRIX
+
+    rights = {
+        role: sum(role in roles for roles in MATRIX.values()) for role in Member.Role
+    }
+    assert min(rights, key=rights.get) == Member.Role.ASSISTANT
+    html = client_for(owner).get("/accounts/members/").content.decode()
+    select = html[html.index('<select name="role" id="id_role"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="assistant" selected>' in select
+    assert select.count(" selected") == 1
+
+
 def test_owner_cannot_deactivate_themselves(owner):
     with pytest.raises(AccountsError):
         staff.deactivate_member(actor=owner, member=owner)

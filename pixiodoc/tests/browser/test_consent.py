@@ -80,17 +80,18 @@ def test_record_download_and_withdraw_consent(page_for, clinician, practice):
     assert "Granted: Treatment documentation; Second-opinion sharing; Teaching" in text
     assert "Refused: Publication" in text
 
-    # Withdraw treatment consent from the patient's page: effective at once.
+    # Withdraw treatment consent from the patient's page, through a confirmation
+    # that names the patient: effective at once.
     page.get_by_role("link", name="Back to the timeline").click()
-    treatment = page.locator(".purpose-states li").filter(
-        has_text="Treatment documentation"
-    )
-    treatment.get_by_text("Withdraw", exact=True).click()
-    treatment.get_by_label("Reason (optional)").fill("Prefers no photographs")
-    treatment.get_by_role(
-        "button", name="Withdraw consent to treatment documentation"
-    ).click()
+    page.get_by_text("Consent details, history and withdrawal").click()
+    page.get_by_role("link", name="Withdraw consent to treatment documentation").click()
+    confirm = page.locator(".confirm")
+    assert patient.record_number in confirm.locator(".who-is").inner_text()
+    assert "No new photo can be taken" in confirm.inner_text()
+    page.get_by_label("Reason (optional)").fill("Prefers no photographs")
+    page.get_by_role("button", name="Withdraw consent").click()
     page.get_by_text("Consent to treatment documentation withdrawn.").wait_for()
+    page.get_by_text("Consent details, history and withdrawal").click()
     assert (
         page.locator(".purpose-states li")
         .filter(has_text="Treatment documentation")

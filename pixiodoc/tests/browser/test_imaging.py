@@ -79,6 +79,7 @@ def test_upload_timeline_compare_annotate_delete(page_for, clinician, blob_root)
     assert loaded_images(page, ".thumbs img") == 3
 
     # Filtering narrows the timeline itself: no hand photos, so no visit shows.
+    page.locator("summary", has_text="Filter photos").click()  # folded until used
     page.get_by_label("Body region").select_option("hand")
     page.get_by_role("button", name="Filter photos").click()
     page.get_by_role("link", name="Clear the filter").wait_for()

@@ -74,7 +74,10 @@ def test_a_colleague_opens_a_passcode_link_until_it_is_revoked(
     # The clinician revokes; the recipient's reload shows the neutral page.
     link = ShareLink.objects.get(patient=patient)
     sender.goto(f"/shares/{link.uuid}/")
-    sender.get_by_role("button", name="Revoke now").click()
+    sender.get_by_role("link", name="Revoke now").click()
+    # A confirmation names the patient first; only its button revokes.
+    expect(sender.locator(".confirm .who-is")).to_contain_text(patient.record_number)
+    sender.get_by_role("button", name="Revoke the link").click()
     expect(sender.get_by_text("Closed: Revoked")).to_be_visible()
     recipient.reload()
     expect(

@@ -64,6 +64,8 @@ def admin(**options) -> Rule:
     return Rule(ADMIN, **options)
 
 
+BREACH_WINDOW = "start=2026-01-01T00:00&end=2026-01-02T00:00&aware_at=2026-01-03T00:00"
+
 # URL name (namespaced as in `reverse`) -> rule. Keep it sorted by app; one line each.
 URLS: dict[str, Rule] = {
     # pixiodoc
@@ -94,9 +96,7 @@ URLS: dict[str, Rule] = {
     "accounts:member_role": may(
         "manage_practice", post=True, kwargs={"uuid": "member"}
     ),
-    "accounts:member_deactivate": may(
-        "manage_practice", post=True, kwargs={"uuid": "member"}
-    ),
+    "accounts:member_deactivate": may("manage_practice", kwargs={"uuid": "member"}),
     "accounts:member_reset_two_factor": may(
         "manage_practice", post=True, kwargs={"uuid": "member"}
     ),
@@ -107,6 +107,7 @@ URLS: dict[str, Rule] = {
     # patients
     "patients:list": may("view_patients"),
     "patients:create": may("edit_patients"),
+    "patients:break_glass": signed_in(),
     "patients:timeline": may("view_patients", kwargs={"uuid": "patient"}),
     "patients:edit": may("edit_patients", kwargs={"uuid": "patient"}),
     "patients:visit_create": may("edit_patients", kwargs={"uuid": "patient"}),
@@ -114,7 +115,7 @@ URLS: dict[str, Rule] = {
     # consent
     "consent:start": may("edit_patients", kwargs={"uuid": "patient"}),
     "consent:add_defaults": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
-    "consent:withdraw": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
+    "consent:withdraw": may("edit_patients", kwargs={"uuid": "patient"}),
     "consent:override": may("edit_patients", post=True, kwargs={"uuid": "patient"}),
     "consent:kiosk": may("edit_patients"),
     "consent:kiosk_leave": may("edit_patients"),
@@ -140,7 +141,7 @@ URLS: dict[str, Rule] = {
     "patients:erasure_create": may("request_erasure"),
     "patients:erasure": may("request_erasure", kwargs={"uuid": "erasure_request"}),
     "patients:erasure_approve": may(
-        "approve_erasure", post=True, kwargs={"uuid": "erasure_request"}
+        "approve_erasure", kwargs={"uuid": "erasure_request"}
     ),
     "patients:erasure_reject": may(
         "approve_erasure", post=True, kwargs={"uuid": "erasure_request"}
@@ -158,14 +159,43 @@ URLS: dict[str, Rule] = {
     "patients:export_download": may(
         "view_patients", post=True, kwargs={"uuid": "patient_export"}
     ),
+    "patients:requests": may("handle_requests"),
+    "patients:request_create": may("register_request"),
+    "patients:request": may("handle_requests", kwargs={"uuid": "subject_request"}),
+    "patients:request_extend": may(
+        "handle_requests", post=True, kwargs={"uuid": "subject_request"}
+    ),
+    "patients:request_close": may(
+        "handle_requests", post=True, kwargs={"uuid": "subject_request"}
+    ),
+    "patients:request_export": may(
+        "handle_requests", post=True, kwargs={"uuid": "subject_request"}
+    ),
+    "patients:request_export_download": may(
+        "handle_requests", post=True, kwargs={"uuid": "subject_request"}
+    ),
+    "patients:request_erasure": may(
+        "handle_requests", post=True, kwargs={"uuid": "subject_request"}
+    ),
     # audit
     "audit:list": may("view_audit"),
     "audit:patient": may("view_audit", kwargs={"uuid": "patient"}),
     "audit:member": may("view_audit", kwargs={"uuid": "member"}),
+    "audit:disclosures_find": may("view_audit"),
+    "audit:disclosures": may("view_audit", kwargs={"uuid": "patient"}),
+    "audit:disclosures_pdf": may("view_audit", kwargs={"uuid": "patient"}),
     "audit:export_csv": may("view_audit"),
     "audit:export_pdf": may("view_audit"),
     "audit:verify": may("view_audit", post=True),
     "audit:verification": may("view_audit", kwargs={"uuid": "chain_verification"}),
+    # compliance
+    "compliance:desk": may("view_audit"),
+    "compliance:record": may("view_audit"),
+    "compliance:breach": may("view_audit", query=BREACH_WINDOW),
+    "compliance:break_glass_review": may(
+        "view_audit", post=True, kwargs={"uuid": "break_glass_grant"}
+    ),
+    "compliance:breach_pdf": may("view_audit", query=BREACH_WINDOW),
     # sharing
     "sharing:open": public(kwargs={"token": "share_token"}),
     "sharing:photo": public(
@@ -177,7 +207,7 @@ URLS: dict[str, Rule] = {
     "sharing:list": may("revoke_share"),
     "sharing:create": may("create_share", kwargs={"uuid": "patient"}),
     "sharing:detail": may("revoke_share", kwargs={"uuid": "share_link"}),
-    "sharing:revoke": may("revoke_share", post=True, kwargs={"uuid": "share_link"}),
+    "sharing:revoke": may("revoke_share", kwargs={"uuid": "share_link"}),
     "sharing:extend": may("create_share", post=True, kwargs={"uuid": "share_link"}),
     "sharing:passcode": may("create_share", post=True, kwargs={"uuid": "share_link"}),
     # sharing: patient links (issue 15); the walk's visitors never pass the check.
@@ -410,6 +440,38 @@ def _patient_export(members):
     return export
 
 
+def _subject_request(members):
+    from datetime import date
+
+    from patients.lifecycle.requests import register_request
+
+    return register_request(
+        actor=members["clinician"],
+        patient=_patient(members),
+        kind="access",
+        received_on=date(2026, 1, 1),
+        source="email",
+    )
+
+
+def _break_glass_grant(members):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pixiodoc.accounts.models import BreakGlassGrant
+
+    now = timezone.now()
+    return BreakGlassGrant.objects.create(
+        practice=members["owner"].practice,
+        member=members["compliance"],
+        patient_uuid=_patient(members).uuid,
+        reason="walk",
+        granted_at=now - timedelta(hours=2),
+        expires_at=now - timedelta(hours=1),
+    )
+
+
 def _chain_verification(members):
     from audit.verification import request_verification
 
@@ -474,6 +536,8 @@ OBJECTS = {
     "erasure_request": _erasure_request,
     "completed_erasure": _completed_erasure,
     "patient_export": _patient_export,
+    "subject_request": _subject_request,
+    "break_glass_grant": _break_glass_grant,
     "photo": _photo,
     "photo_patient": _photo_patient,
     "photo_visit": _photo_visit,
@@ -518,6 +582,9 @@ SHOWS_PHI = {
     "sharing:create",
     "sharing:detail",
     "sharing:patient_link_create",
+    "sharing:revoke",  # GET: the confirmation names the link's patient
+    "consent:withdraw",  # GET: the confirmation names the patient
+    "patients:erasure_approve",  # GET: the patient and what will be destroyed
     "sharing:extend",
     "sharing:passcode",
     "imaging:viewer",
@@ -550,8 +617,27 @@ SHOWS_PHI = {
     "teaching:case",
     "teaching:export",
     "teaching:share",
+    # The compliance desk (#16): record numbers of requests, disclosures, breach
+    # scopes and break-glass accesses, each page audited naming its patients.
+    "audit:disclosures",
+    "audit:disclosures_pdf",
+    "patients:requests",
+    "patients:request",
+    "patients:request_export_download",
+    "compliance:desk",
+    "compliance:breach",
+    "compliance:breach_pdf",
 }
 NO_PHI = {
+    "audit:disclosures_find": "a form; redirects to the accounting",
+    "patients:request_create": "an empty form",
+    "patients:request_extend": "a change, redirects",
+    "patients:request_close": "a change, redirects",
+    "patients:request_export": "a change, redirects",
+    "patients:request_erasure": "a change, redirects",
+    "patients:break_glass": "an empty form; redirects to the timeline",
+    "compliance:record": "counts and settings, no patient (Art. 30)",
+    "compliance:break_glass_review": "a change, redirects",
     "home": "redirects to the patient list or shows a menu",
     "healthz": "service status",
     "accounts:login": "sign-in",
@@ -574,13 +660,12 @@ NO_PHI = {
     "accounts:password_reset_complete": "forgot password",
     "accounts:members": "staff, not patients",
     "accounts:member_role": "staff change, redirects",
-    "accounts:member_deactivate": "staff change, redirects",
+    "accounts:member_deactivate": "staff, not patients (GET: the confirmation)",
     "accounts:member_reset_two_factor": "staff change, redirects",
     "accounts:invitation_revoke": "staff change, redirects",
     "accounts:invitation": "joining a practice",
     "patients:create": "an empty form",
     "consent:add_defaults": "a change, redirects",
-    "consent:withdraw": "a change, redirects",
     "consent:override": "a change, redirects",
     "consent:kiosk_leave": "leaves the kiosk",
     "consent:templates": "the practice's consent wording",
@@ -592,7 +677,6 @@ NO_PHI = {
     "patients:retention_policy": "a change, redirects",
     "patients:hold_place": "a change, redirects",
     "patients:hold_release": "a change, redirects",
-    "patients:erasure_approve": "a change, redirects",
     "patients:erasure_reject": "a change, redirects",
     "patients:erasure_retry": "a change, redirects",
     "patients:erasure_certificate": "PHI-free by design (S32)",
@@ -601,7 +685,6 @@ NO_PHI = {
     "patients:erasure_create": "an empty form",
     "patients:export": "the export's progress; the download is audited",
     "patients:export_start": "a change, redirects",
-    "sharing:revoke": "a change, redirects",
     # Opened with a grant they show photos, audited as share_opened and
     # share_photo_viewed (sharing/tests); the walk's visitor has no grant.
     "sharing:open": "the landing page without a grant",
