@@ -76,6 +76,16 @@ class Action(models.TextChoices):
     SHARE_DELETED = "share_deleted", "Closed share link deleted by the cleanup job"
     SHARE_PHOTO_VIEWED = "share_photo_viewed", "Shared photo viewed"
     SHARE_DOWNLOADED = "share_downloaded", "Shared photo downloaded"
+    # Patient links (issue 15): the patient's own link, actor PATIENT_LINK
+    PATIENT_LINK_CREATED = "patient_link_created", "Patient link created"
+    PATIENT_LINK_REVOKED = "patient_link_revoked", "Patient link revoked"
+    PATIENT_LINK_REFUSED = "patient_link_refused", "Patient link refused"
+    PATIENT_LINK_CHECK_FAILED = (
+        "patient_link_check_failed",
+        "Patient link identity check failed",
+    )
+    PATIENT_LINK_LOCKED = "patient_link_locked", "Patient link locked"
+    PATIENT_LINK_OPENED = "patient_link_opened", "Patient link opened"
     # Teaching library (issue 17)
     TEACHING_IMAGE_ADDED = "teaching_image_added", "De-identified image added"
     TEACHING_IMAGE_VIEWED = "teaching_image_viewed", "Teaching image viewed"
@@ -152,5 +162,6 @@ class ActorType(models.TextChoices):
     MEMBER = "member", "Member"
     USER = "user", "User without a practice"
     SHARE_LINK = "share_link", "Share link recipient"
+    PATIENT_LINK = "patient_link", "Patient through their verified link"
     SYSTEM = "system", "System job"
     ANONYMOUS = "anonymous", "Anonymous"

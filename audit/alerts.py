@@ -33,6 +33,13 @@ PATIENT_READS = (
     Action.EXPORT_STARTED,
     Action.EXPORT_DOWNLOADED,
 )
+# S38: refusals of share links and of patients' own links (wrong identity answers
+# included) count alike towards the token-guessing alert of an address.
+LINK_REFUSALS = (
+    Action.SHARE_REFUSED,
+    Action.PATIENT_LINK_REFUSED,
+    Action.PATIENT_LINK_CHECK_FAILED,
+)
 WINDOW = timedelta(hours=1)
 
 
@@ -183,7 +190,7 @@ def scan_for_alerts(*, now=None) -> list[AuditAlert]:
         .annotate(patients=Count("patient_uuid", distinct=True))
     )
     misses = (
-        recent.filter(action=Action.SHARE_REFUSED, ip__isnull=False)
+        recent.filter(action__in=LINK_REFUSALS, ip__isnull=False)
         .exclude(practice__isnull=True)
         .values("practice_id", "ip")
         .annotate(refusals=Count("id"))

@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from audit.actions import ActorType
 from consent.models import PURPOSE_CODES
 
 logger = logging.getLogger(__name__)
@@ -31,9 +32,27 @@ WithdrawalCallback = Callable[..., list[str]]
 _callbacks: dict[str, list[WithdrawalCallback]] = {}
 
 
+def withdrawal_actor(*, withdrawal, actor) -> dict:
+    """`record_event` arguments naming who withdrew: the member, or the patient's link.
+
+    A patient who withdrew through their verified link has no Member: the
+    events of the withdrawal and of its hooks name the link (issue 15).
+    """
+    if actor is not None:
+        return {"actor": actor}
+    return {
+        "actor_type": ActorType.PATIENT_LINK,
+        "actor_uuid": withdrawal.patient_link_uuid,
+        "practice": withdrawal.patient.practice,
+    }
+
+
 def on_withdrawal(purpose: str, callback: WithdrawalCallback) -> None:
     """Call `callback(patient=, purpose=, actor=, withdrawal=)` when `purpose` is
-    withdrawn. Registering the same callback twice has no extra effect."""
+    withdrawn. Registering the same callback twice has no extra effect.
+
+    `actor` is None when the patient withdrew through their patient link: audit
+    with `withdrawal_actor(withdrawal=, actor=)`."""
     if purpose not in PURPOSE_CODES:
         raise ValueError(f"unknown consent purpose {purpose!r}")
     callbacks = _callbacks.setdefault(purpose, [])

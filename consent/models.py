@@ -236,9 +236,17 @@ class Withdrawal(models.Model):
     withdrawn_on = models.DateField()
     effective_at = models.DateTimeField()
     reason = EncryptedTextField(blank=True)
+    # A member recorded it, or the patient withdrew through their verified
+    # patient link (issue 15): then only the link's uuid is kept (consent does
+    # not name sharing, DESIGN.md §1).
     recorded_by = models.ForeignKey(
-        "accounts.Member", on_delete=models.PROTECT, related_name="+"
+        "accounts.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
+    patient_link_uuid = models.UUIDField(null=True, blank=True, editable=False)
     # PHI-free descriptions returned by the withdrawal hooks (what was undone).
     effects = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -250,11 +258,20 @@ class Withdrawal(models.Model):
             models.CheckConstraint(
                 condition=models.Q(purpose__in=PURPOSE_CODES),
                 name="consent_withdrawal_purpose_valid",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recorded_by__isnull=False)
+                | models.Q(patient_link_uuid__isnull=False),
+                name="consent_withdrawal_recorded_by_someone",
+            ),
         ]
 
     def __str__(self):
         return f"withdrawal {self.uuid} of {self.purpose}"
+
+    @property
+    def by_patient(self) -> bool:
+        return self.patient_link_uuid is not None
 
 
 class ConsentOverride(models.Model):

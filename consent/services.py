@@ -16,7 +16,7 @@ from audit.actions import Action
 from audit.services import record_event
 from consent.defaults import DEFAULT_TEMPLATES
 from consent.exceptions import ConsentError
-from consent.hooks import run_withdrawal_hooks
+from consent.hooks import run_withdrawal_hooks, withdrawal_actor
 from consent.models import (
     PURPOSE_CODES,
     Consent,
@@ -255,17 +255,31 @@ def signature_png(consent: Consent) -> bytes:
 @transaction.atomic
 def withdraw_consent(
     *,
-    actor: Member,
+    actor: Member | None,
     patient,
     purpose: str,
     withdrawn_on: date | None = None,
     reason: str = "",
+    by_patient_link=None,
     request=None,
 ) -> Withdrawal:
-    """Withdraw a granted purpose, effective at once; runs the withdrawal hooks."""
+    """Withdraw a granted purpose, effective at once; runs the withdrawal hooks.
+
+    `actor` is the member who records it; or None with `by_patient_link`, the
+    patient's verified link (sharing.PatientLink) when the patient withdrew
+    themselves: recorded as "withdrawn by the patient through a verified link"
+    and audited with the link as actor (issue 15, GDPR Art. 7(3)).
+    """
     from consent.checks import has_consent
 
-    _same_practice(actor, patient)
+    if actor is not None:
+        _same_practice(actor, patient)
+    elif by_patient_link is None or by_patient_link.patient_id != patient.pk:
+        raise ConsentError("Only the patient's own verified link may withdraw.")
+    elif patient.blocked_at is not None:
+        raise ConsentError(
+            "This patient's record is blocked while an erasure is under way."
+        )
     if purpose not in PURPOSE_CODES:
         raise ConsentError("Choose what the patient withdraws consent to.")
     # Serialise withdrawals of one patient so two clicks make one withdrawal.
@@ -306,14 +320,15 @@ def withdraw_consent(
         effective_at=effective_at,
         reason=reason.strip(),
         recorded_by=actor,
+        patient_link_uuid=by_patient_link.uuid if actor is None else None,
     )
     effects = run_withdrawal_hooks(withdrawal=withdrawal, actor=actor)
     if effects:
         withdrawal.effects = effects
         withdrawal.save(update_fields=["effects"])
     record_event(
+        **withdrawal_actor(withdrawal=withdrawal, actor=actor),
         action=Action.CONSENT_WITHDRAWN,
-        actor=actor,
         request=request,
         target=withdrawal,
         patient=patient,

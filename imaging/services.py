@@ -509,6 +509,8 @@ def mark_photo(
 
 def unmark_after_withdrawal(*, patient, purpose, actor, withdrawal) -> list[str]:
     """consent withdrawal hook: a withdrawn purpose unmarks every photo at once."""
+    from consent.hooks import withdrawal_actor
+
     field = MARKABLE[purpose]
     photos = list(
         Photo.objects.select_for_update()
@@ -519,8 +521,8 @@ def unmark_after_withdrawal(*, patient, purpose, actor, withdrawal) -> list[str]
         setattr(photo, field, None)
         photo.save(update_fields=[field])
         record_event(
+            **withdrawal_actor(withdrawal=withdrawal, actor=actor),
             action=Action.PHOTO_MARKED,
-            actor=actor,
             target=photo,
             patient=patient,
             details={"purpose": purpose, "marked": False, "withdrawal": True},

@@ -49,6 +49,7 @@ _UUID = r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}/"
 _NOT_IN_A_WORD = r"(?<![^\s\"'(=:])"
 CAPABILITY_PATHS = (
     (re.compile(rf"{_NOT_IN_A_WORD}/s/{_SEGMENT}"), "/s/[token]"),
+    (re.compile(rf"{_NOT_IN_A_WORD}/p/{_SEGMENT}"), "/p/[token]"),  # patient links
     (
         re.compile(rf"{_NOT_IN_A_WORD}/accounts/invitations/(?!{_UUID}){_SEGMENT}"),
         "/accounts/invitations/[token]",

@@ -21,7 +21,7 @@ class SharingConfig(AppConfig):
         # S29: links are access rights; the recipient is a person, masked like PHI,
         # and the token and passcode hashes are never logged.
         from audit.changelog import register_phi_model
-        from sharing.models import ShareAccess, ShareLink
+        from sharing.models import PatientLink, ShareAccess, ShareLink
 
         register_phi_model(
             ShareLink,
@@ -30,3 +30,6 @@ class SharingConfig(AppConfig):
             m2m_fields=["photos"],
         )
         register_phi_model(ShareAccess)
+        register_phi_model(
+            PatientLink, phi_fields=["note"], exclude_fields=["token_hash"]
+        )

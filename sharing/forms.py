@@ -115,3 +115,70 @@ class ShareLinkForm(forms.Form):
             self.add_error("photos", "Choose at least one photo or a whole visit.")
         cleaned["selected_photos"] = selected
         return cleaned
+
+
+class PatientLinkForm(forms.Form):
+    """A patient's own link: what it is for, what is asked, for how long."""
+
+    for_photos = forms.BooleanField(
+        label="Send follow-up photos from home", required=False
+    )
+    regions = forms.MultipleChoiceField(
+        label="Body regions asked for",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    photos_asked = forms.IntegerField(
+        label="How many photos", required=False, min_value=1, max_value=20
+    )
+    note = forms.CharField(
+        label="Note to the patient",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown only after the patient's identity check, never in the e-mail.",
+    )
+    for_consents = forms.BooleanField(
+        label="See and withdraw their consents, ask for their data or erasure",
+        required=False,
+    )
+    days = forms.IntegerField(
+        label="Days the link works", initial=7, min_value=1, max_value=30
+    )
+    session_limit = forms.IntegerField(
+        label="Sessions allowed",
+        initial=5,
+        min_value=1,
+        max_value=20,
+        help_text="Each identity check that succeeds on a new phone or browser "
+        "uses one.",
+    )
+    ask_surname = forms.BooleanField(
+        label="Also ask the last three letters of the surname", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from imaging.regions import CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].choices = CHOICES
+
+
+class IdentityForm(forms.Form):
+    """The patient's identity check; the surname field only when the link asks."""
+
+    date_of_birth = forms.DateField(
+        label="Your date of birth",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    surname = forms.CharField(
+        label="The last three letters of your surname",
+        # The whole surname works too: only its last three letters are compared.
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args, ask_surname: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_surname:
+            del self.fields["surname"]

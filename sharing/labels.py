@@ -2,7 +2,7 @@
 
 from django.utils import formats
 
-from sharing.models import ShareLink
+from sharing.models import PatientLink, ShareLink
 
 
 def share_link_labels(practice, uuids) -> dict:
@@ -14,7 +14,13 @@ def share_link_labels(practice, uuids) -> dict:
     }
 
 
+def patient_link_labels(practice, uuids) -> dict:
+    rows = PatientLink.objects.filter(practice=practice, uuid__in=uuids)
+    return {link.uuid: f"made {formats.date_format(link.created_at)}" for link in rows}
+
+
 def register() -> None:
     from audit.lookups import register_labels
 
     register_labels("sharing.sharelink", share_link_labels)
+    register_labels("sharing.patientlink", patient_link_labels)

@@ -138,6 +138,7 @@ class ShareFailure(models.Model):
     class Kind(models.TextChoices):
         UNKNOWN_TOKEN = "unknown_token", "Unknown token"
         WRONG_PASSCODE = "wrong_passcode", "Wrong passcode"
+        WRONG_IDENTITY = "wrong_identity", "Wrong answer to a patient link's check"
 
     ip = models.GenericIPAddressField(null=True, blank=True)
     link = models.ForeignKey(
@@ -150,10 +151,118 @@ class ShareFailure(models.Model):
         indexes = [models.Index(fields=["ip", "at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["unknown_token", "wrong_passcode"]),
+                condition=Q(
+                    kind__in=["unknown_token", "wrong_passcode", "wrong_identity"]
+                ),
                 name="sharing_sharefailure_kind_valid",
             )
         ]
 
     def __str__(self):
         return f"share failure {self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PatientLink(models.Model):
+    """A patient's own one-time link (issue 15): their consents, and/or follow-up photos.
+
+    Like a ShareLink it is a capability: 256 random bits, only the hash kept
+    (S21), an expiry of at most 30 days (S22), a limit on the sessions it
+    starts, and a session generation that ends every session when bumped (S24).
+    Nothing shows until the patient answers the identity check (sharing.patient_access).
+    """
+
+    class Reason(models.TextChoices):
+        """Why a patient link does not open: for the audit, never the patient (S23)."""
+
+        UNKNOWN = "unknown", "Unknown link"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+        EXHAUSTED = "exhausted", "Session limit reached"
+        LOCKED = "locked", "Locked after wrong identity answers"
+        WRONG_IDENTITY = "wrong_identity", "Wrong identity answer"
+        NO_TREATMENT_CONSENT = "no_treatment_consent", "Treatment consent withdrawn"
+        BLOCKED = "blocked", "Patient erasure requested"
+        NO_SESSION = "no_session", "Identity not checked in this session"
+        NOT_ASKED = "not_asked", "Not part of this link's purpose"
+
+    DEFAULT_DAYS = 7
+    DEFAULT_SESSION_LIMIT = 5
+    MAX_SESSION_LIMIT = 20
+    MAX_PHOTOS = 20
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(
+        "accounts.Practice", on_delete=models.PROTECT, related_name="+"
+    )
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="patient_links"
+    )
+    created_by = models.ForeignKey(
+        "accounts.Member", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Purposes: at least one (constraint below).
+    for_photos = models.BooleanField(default=False)
+    for_consents = models.BooleanField(default=False)
+    # What the practice asks for: body region keys (imaging.regions) and how many.
+    regions = models.JSONField(default=list, blank=True)
+    photos_asked = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Free text to the patient may describe their condition: encrypted like PHI.
+    note = EncryptedTextField(blank=True)
+    # Identity check: date of birth always; the surname's last three letters too
+    # when the practice sets it for this link.
+    ask_surname = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    session_generation = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    session_limit = models.PositiveSmallIntegerField(default=DEFAULT_SESSION_LIMIT)
+    sessions = models.PositiveSmallIntegerField(default=0, editable=False)
+    failed_checks = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        "accounts.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")),
+                name="sharing_patientlink_expires_after_created",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    expires_at__lte=F("created_at") + timedelta(days=ABSOLUTE_MAX_DAYS)
+                ),
+                name="sharing_patientlink_lifetime_at_most_30_days",
+            ),
+            models.CheckConstraint(
+                condition=Q(for_photos=True) | Q(for_consents=True),
+                name="sharing_patientlink_has_a_purpose",
+            ),
+            models.CheckConstraint(
+                condition=Q(session_limit__gte=1) & Q(sessions__lte=F("session_limit")),
+                name="sharing_patientlink_sessions_within_limit",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "-created_at"])]
+
+    def __str__(self):
+        return f"patient link {self.uuid}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_exhausted(self) -> bool:
+        return self.sessions >= self.session_limit
+
+    @property
+    def is_live(self) -> bool:
+        return not (self.revoked_at or self.locked_at or self.is_expired)

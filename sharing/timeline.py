@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from consent.checks import SECOND_OPINION, has_consent
+from consent.checks import SECOND_OPINION, TREATMENT, has_consent
 from patients.timeline import TimelineSection, register
 
 WHY_NOT = (
@@ -30,7 +30,29 @@ def patient_context(member, patient, visits, *, query) -> dict:
     return {"can_share": True, "live_links": live, "patient": patient}
 
 
+def patient_link_context(member, patient, visits, *, query) -> dict:
+    """The "Patient link" button and the patient's live links (issue 15)."""
+    if not member.may("patient_link"):
+        return {"can_link": False}
+    from sharing.patient_links import live_links
+
+    return {
+        "can_link": has_consent(patient, TREATMENT),
+        "patient": patient,
+        "links": list(live_links(patient=patient)),
+    }
+
+
 def register_sections() -> None:
+    register(
+        TimelineSection(
+            name="patient_links",
+            place="patient",
+            template="sharing/patient/_timeline.html",
+            context=patient_link_context,
+            order=55,
+        )
+    )
     register(
         TimelineSection(
             name="sharing",

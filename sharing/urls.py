@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sharing import recipient_views, views
+from sharing import patient_link_views, patient_views, recipient_views, views
 
 app_name = "sharing"
 urlpatterns = [
@@ -15,6 +15,37 @@ urlpatterns = [
         "s/<str:token>/photos/<uuid:photo>/download/",
         recipient_views.share_download,
         name="download",
+    ),
+    # Public: a patient's own link (issue 15); the identity check comes first.
+    path("p/<str:token>/", patient_views.patient_page, name="patient_open"),
+    path(
+        "p/<str:token>/consents/<uuid:consent>/pdf/",
+        patient_views.patient_consent_pdf,
+        name="patient_pdf",
+    ),
+    path(
+        "p/<str:token>/withdraw/<str:purpose>/",
+        patient_views.patient_withdraw,
+        name="patient_withdraw",
+    ),
+    path(
+        "p/<str:token>/erasure/", patient_views.patient_erasure, name="patient_erasure"
+    ),
+    path(
+        "p/<str:token>/data-copy/",
+        patient_views.patient_data_copy,
+        name="patient_data_copy",
+    ),
+    # Members: patient links are made from the patient's timeline.
+    path(
+        "patient-links/new/<uuid:uuid>/",
+        patient_link_views.patient_link_create,
+        name="patient_link_create",
+    ),
+    path(
+        "patient-links/<uuid:uuid>/revoke/",
+        patient_link_views.patient_link_revoke,
+        name="patient_link_revoke",
     ),
     # Members: the "Shared links" page and actions on one link.
     path("shares/", views.link_list, name="list"),

@@ -276,6 +276,8 @@ def hide_after_withdrawal(*, patient, purpose, actor, withdrawal) -> list[str]:
     them or the patient is erased; share links of their cases close because
     each open asks `is_visible` of every image.
     """
+    from consent.hooks import withdrawal_actor
+
     images = list(
         TeachingImage.objects.select_for_update()
         .filter(patient=patient, withdrawn_at__isnull=True)
@@ -286,9 +288,9 @@ def hide_after_withdrawal(*, patient, purpose, actor, withdrawal) -> list[str]:
         image.withdrawn_at = now
         image.save(update_fields=["withdrawn_at"])
         record_event(
+            # The member, or the patient's link when they withdrew themselves.
+            **withdrawal_actor(withdrawal=withdrawal, actor=actor),
             action=Action.TEACHING_IMAGE_HIDDEN,
-            practice=patient.practice,
-            actor=actor,
             target=image,
             patient=patient,
             details={"withdrawal": str(withdrawal.uuid)},

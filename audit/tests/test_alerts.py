@@ -127,6 +127,28 @@ def test_repeated_share_link_misses_from_one_address_raise_an_alert(
     assert "203.0.113.9" in mailoutbox[0].body
 
 
+# S38
+def test_wrong_answers_to_a_patient_link_count_towards_the_guessing_alert(
+    practice, compliance, rf, mailoutbox
+):
+    PracticeAuditSettings.objects.create(
+        practice=practice, max_share_refusals_per_hour=5
+    )
+    request = rf.get("/p/x/", REMOTE_ADDR="203.0.113.7")
+    for action in [Action.PATIENT_LINK_CHECK_FAILED] * 4 + [
+        Action.PATIENT_LINK_REFUSED
+    ] * 2:
+        record_event(
+            action=action,
+            practice=practice,
+            request=request,
+            actor_type=ActorType.PATIENT_LINK,
+            outcome=Outcome.DENIED,
+        )
+    (alert,) = scan_for_alerts()
+    assert (alert.kind, alert.subject) == ("share_token_misses", "203.0.113.7")
+
+
 @pytest.mark.integration
 def test_the_nightly_verification_runs_in_a_real_worker(celery_worker_process):
     from pixiodoc.testing import make_member, make_practice

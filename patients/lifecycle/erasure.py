@@ -49,24 +49,32 @@ def _refuse_if_held(patient: Patient) -> None:
 @transaction.atomic
 def request_erasure(
     *,
-    actor: Member,
+    actor: Member | None,
     patient: Patient,
     asked_on: date,
     reason: str = "",
+    by_patient_link=None,
     request=None,
 ) -> ErasureRequest:
-    _require(
-        actor,
-        "request_erasure",
-        "Only an owner, clinician or compliance officer may file an erasure request.",
-    )
-    if patient.practice_id != actor.practice_id:
-        raise LifecycleError("This patient belongs to another practice.")
+    """File an erasure request; a member files it, or (actor None) the patient
+    through their verified link `by_patient_link` (issue 15). Either way a
+    different owner or compliance officer must still approve it (four eyes)."""
+    if actor is not None:
+        _require(
+            actor,
+            "request_erasure",
+            "Only an owner, clinician or compliance officer may file an erasure "
+            "request.",
+        )
+        if patient.practice_id != actor.practice_id:
+            raise LifecycleError("This patient belongs to another practice.")
+    elif by_patient_link is None or by_patient_link.patient_id != patient.pk:
+        raise LifecycleError("Only the patient's own verified link may ask.")
     if asked_on > timezone.localdate():
         raise LifecycleError("The date the patient asked cannot be in the future.")
     _refuse_if_held(patient)
     erasure = ErasureRequest(
-        practice_id=actor.practice_id,
+        practice_id=patient.practice_id,
         patient=patient,
         patient_uuid=patient.uuid,
         asked_on=asked_on,
@@ -81,12 +89,22 @@ def request_erasure(
             "An erasure request for this patient is already open; "
             "decide or finish that one first."
         ) from None
+    by_link = (
+        {}
+        if actor is not None
+        else {
+            "actor_type": ActorType.PATIENT_LINK,
+            "actor_uuid": by_patient_link.uuid,
+            "practice": patient.practice,
+        }
+    )
     record_event(
         action=Action.ERASURE_REQUESTED,
         actor=actor,
         request=request,
         target=erasure,
         patient=patient,
+        **by_link,
     )
     return erasure
 

@@ -44,9 +44,11 @@ def register_request(
     received_on: date,
     source: str,
     actor=None,
+    by_patient_link=None,
     request=None,
 ) -> SubjectRequest:
-    """Enter a request in the register; `actor` is None when the patient filed it."""
+    """Enter a request in the register; `actor` is None when the patient filed it
+    (through their verified patient link `by_patient_link`, the event's actor)."""
     if kind not in Kind.values:
         raise LifecycleError("Choose what the patient asks for.")
     if source not in SubjectRequest.Source.values:
@@ -69,7 +71,10 @@ def register_request(
         action=Action.REQUEST_REGISTERED,
         actor=actor,
         practice=patient.practice,
-        actor_type=None if actor else ActorType.ANONYMOUS,
+        actor_type=None
+        if actor
+        else (ActorType.PATIENT_LINK if by_patient_link else ActorType.ANONYMOUS),
+        actor_uuid=by_patient_link.uuid if by_patient_link else None,
         request=request,
         target=subject_request,
         patient=patient,

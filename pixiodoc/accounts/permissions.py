@@ -15,6 +15,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "create_share": frozenset({OWNER, CLINICIAN}),
     "send_to_pacs": frozenset({OWNER, CLINICIAN}),  # interop: push photos to a PACS
     "revoke_share": frozenset({OWNER, CLINICIAN, COMPLIANCE}),
+    "patient_link": STAFF,  # make and revoke a patient's own link (issue 15)
     "view_audit": frozenset({OWNER, COMPLIANCE}),
     "request_erasure": frozenset({OWNER, CLINICIAN, COMPLIANCE}),
     "approve_erasure": frozenset({OWNER, COMPLIANCE}),

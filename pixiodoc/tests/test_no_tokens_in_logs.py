@@ -26,7 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 from pixiodoc.benchmarking import gunicorn_serving
 from pixiodoc.logs import redact_path
 from pixiodoc.testing import free_port, running_server
-from sharing.tests.factories import make_link
+from sharing.tests.factories import make_link, make_patient_link
 
 NGINX_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 
@@ -34,6 +34,7 @@ NGINX_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 def token_urls(clinician):
     """Real capability URLs and the secrets in them."""
     link, share_token = make_link(actor=clinician)
+    _, patient_token = make_patient_link(actor=clinician)
     invitation_token = secrets.token_urlsafe(32)
     user = clinician.user
     uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -41,10 +42,12 @@ def token_urls(clinician):
     urls = [
         f"/s/{share_token}/",
         f"/s/{share_token}/photos/{uuid.uuid4()}/",
+        f"/p/{patient_token}/",
+        f"/p/{patient_token}/withdraw/teaching/",
         f"/accounts/invitations/{invitation_token}/",
         f"/accounts/password-reset/{uid}/{reset_token}/",
     ]
-    return urls, [share_token, invitation_token, reset_token]
+    return urls, [share_token, patient_token, invitation_token, reset_token]
 
 
 def get(base, path) -> int:
@@ -118,7 +121,12 @@ def test_every_url_that_carries_a_token_is_redacted():
     for route in routes:
         path = "/" + re.sub(
             r"<(?:(\w+):)?(\w+)>",
-            lambda m: str(uuid.uuid4()) if m[1] == "uuid" else sample,
+            # Only the token is secret; other arguments (a purpose) are words.
+            lambda m: (
+                sample
+                if m[2] == "token"
+                else (str(uuid.uuid4()) if m[1] == "uuid" else "teaching")
+            ),
             route,
         )
         assert sample not in redact_path(path), route

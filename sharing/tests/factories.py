@@ -48,3 +48,41 @@ def make_shared_photo(*, actor, patient, **extra):
     from imaging.tests.factories import make_photo
 
     return make_photo(actor=actor, patient=patient, **extra)
+
+
+def make_patient_link(
+    *, actor, patient=None, days=7, consent=True, for_consents=True, **fields
+):
+    """A patient link straight in the database -> (link, token).
+
+    The patient (Ada Lovelace, born 1980-12-10) has treatment consent unless
+    `consent=False`.
+    """
+    from consent.tests.factories import make_consent
+    from sharing.models import PatientLink
+
+    if patient is None:
+        patient = make_patient(actor=actor, email="ada@example.org")
+        if consent:
+            make_consent(patient=patient, witness=actor, granted=["treatment"])
+    token = tokens.new_token()
+    now = timezone.now()
+    link = PatientLink.objects.create(
+        practice=actor.practice,
+        patient=patient,
+        created_by=actor,
+        for_consents=for_consents,
+        token_hash=tokens.token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        **fields,
+    )
+    return link, token
+
+
+def pass_identity(client, token, *, date_of_birth="1980-12-10", surname=""):
+    """POST the identity form as the patient would."""
+    data = {"date_of_birth": date_of_birth}
+    if surname:
+        data["surname"] = surname
+    return client.post(f"/p/{token}/", data)

@@ -157,6 +157,15 @@ def pages_of(clinic):
         ("export", f"/patients/exports/{clinic['export'].uuid}/", "clinician"),
         ("security", "/accounts/security/", "clinician"),
         ("password-change", "/accounts/security/password/", "clinician"),
+        # Merged after the design system: the same rules hold for them.
+        ("teaching-library", "/teaching/", "clinician"),
+        ("teaching-editor", f"/teaching/photos/{photo}/", "clinician"),
+        ("compliance-desk", "/compliance/", "compliance"),
+        ("requests", "/patients/requests/", "compliance"),
+        ("request-new", "/patients/requests/new/", "compliance"),
+        ("disclosures", f"/audit/patients/{p}/disclosures/", "compliance"),
+        ("breach", "/compliance/breach/", "compliance"),
+        ("break-glass", "/patients/break-glass/", "compliance"),
     ]
 
 

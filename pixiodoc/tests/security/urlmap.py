@@ -210,6 +210,24 @@ URLS: dict[str, Rule] = {
     "sharing:revoke": may("revoke_share", kwargs={"uuid": "share_link"}),
     "sharing:extend": may("create_share", post=True, kwargs={"uuid": "share_link"}),
     "sharing:passcode": may("create_share", post=True, kwargs={"uuid": "share_link"}),
+    # sharing: patient links (issue 15); the walk's visitors never pass the check.
+    "sharing:patient_open": public(kwargs={"token": "patient_link_token"}),
+    "sharing:patient_pdf": public(
+        kwargs={"token": "patient_link_token", "consent": "any_uuid"}, status=404
+    ),
+    "sharing:patient_withdraw": public(
+        kwargs={"token": "patient_link_token", "purpose": "purpose"}, status=404
+    ),
+    "sharing:patient_erasure": public(
+        kwargs={"token": "patient_link_token"}, status=404
+    ),
+    "sharing:patient_data_copy": public(
+        post=True, kwargs={"token": "patient_link_token"}, status=404
+    ),
+    "sharing:patient_link_create": may("patient_link", kwargs={"uuid": "patient"}),
+    "sharing:patient_link_revoke": may(
+        "patient_link", post=True, kwargs={"uuid": "patient_link"}
+    ),
     # imaging
     "imaging:viewer": may("view_patients", kwargs={"uuid": "photo"}),
     "imaging:rendition": may(
@@ -305,6 +323,18 @@ def _share_token(members):
     from sharing.tests.factories import make_link
 
     return make_link(actor=members["clinician"])[1]
+
+
+def _patient_link_token(members):
+    from sharing.tests.factories import make_patient_link
+
+    return make_patient_link(actor=members["clinician"])[1]
+
+
+def _patient_link(members):
+    from sharing.tests.factories import make_patient_link
+
+    return make_patient_link(actor=members["clinician"])[0]
 
 
 def _any_uuid(members):
@@ -492,6 +522,9 @@ OBJECTS = {
     "share_token": _share_token,
     "share_link": _share_link,
     "any_uuid": _any_uuid,
+    "patient_link_token": _patient_link_token,
+    "patient_link": _patient_link,
+    "purpose": lambda members: "teaching",
     "consent": _consent,
     "consent_template": _consent_template,
     "member": _member,
@@ -549,6 +582,7 @@ SHOWS_PHI = {
     "sharing:list",
     "sharing:create",
     "sharing:detail",
+    "sharing:patient_link_create",
     "sharing:revoke",  # GET: the confirmation names the link's patient
     "consent:withdraw",  # GET: the confirmation names the patient
     "patients:erasure_approve",  # GET: the patient and what will be destroyed
@@ -656,6 +690,14 @@ NO_PHI = {
     "sharing:open": "the landing page without a grant",
     "sharing:photo": "404 without a grant",
     "sharing:download": "404 without a grant",
+    # Past the identity check they show consents and PDFs, audited with the
+    # link as actor (sharing/tests/test_patient_consents.py).
+    "sharing:patient_open": "the identity form without a grant",
+    "sharing:patient_pdf": "404 without a grant",
+    "sharing:patient_withdraw": "404 without a grant",
+    "sharing:patient_erasure": "404 without a grant",
+    "sharing:patient_data_copy": "404 without a grant",
+    "sharing:patient_link_revoke": "a change, redirects",
     "imaging:annotate": "JSON: saved or an error",
     "imaging:capture_today": "finds or makes today's visit, redirects",
     "audit:verify": "queues a chain check, redirects",

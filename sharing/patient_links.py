@@ -1,0 +1,174 @@
+"""Patient links made by members: create and revoke (issue 15, DESIGN.md §1).
+
+A patient link is a link: the same tokens (S21), the same 30-day cap (S22), the
+same session generation (S24) as a ShareLink. Each service is atomic and
+audited inside its transaction; the e-mail to the patient goes out on commit.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.actions import Action
+from audit.services import record_event
+from imaging import regions as body_regions
+from pixiodoc.accounts.models import Member
+from sharing import notifications, tokens
+from sharing.exceptions import ShareLinkError
+from sharing.models import ABSOLUTE_MAX_DAYS, PatientLink
+
+TREATMENT = "treatment"
+
+
+def _check_request(*, for_photos, for_consents, regions, photos_asked, days, limit):
+    if not (for_photos or for_consents):
+        raise ShareLinkError(
+            "Choose what the link is for: follow-up photos, the patient's "
+            "consents, or both."
+        )
+    if for_photos:
+        if not regions:
+            raise ShareLinkError("Choose the body regions you need photos of.")
+        if any(r not in body_regions.BY_KEY for r in regions):
+            raise ShareLinkError("Choose body regions from the list.")
+        if photos_asked is None or not 1 <= photos_asked <= PatientLink.MAX_PHOTOS:
+            raise ShareLinkError(
+                f"Ask for between 1 and {PatientLink.MAX_PHOTOS} photos."
+            )
+    if not 1 <= days <= ABSOLUTE_MAX_DAYS:
+        raise ShareLinkError(
+            f"Choose between 1 and {ABSOLUTE_MAX_DAYS} days: a patient link lasts "
+            f"at most {ABSOLUTE_MAX_DAYS} days."
+        )
+    if not 1 <= limit <= PatientLink.MAX_SESSION_LIMIT:
+        raise ShareLinkError(
+            f"Allow between 1 and {PatientLink.MAX_SESSION_LIMIT} sessions."
+        )
+
+
+@transaction.atomic
+def create_patient_link(
+    *,
+    actor: Member,
+    patient,
+    for_photos: bool = False,
+    for_consents: bool = False,
+    regions: list[str] = (),
+    photos_asked: int | None = None,
+    note: str = "",
+    days: int = PatientLink.DEFAULT_DAYS,
+    session_limit: int = PatientLink.DEFAULT_SESSION_LIMIT,
+    ask_surname: bool = False,
+    link_url,
+    request=None,
+) -> tuple[PatientLink, str]:
+    """Make a patient's own link -> (link, token); the token is returned once, here.
+
+    The patient must have given treatment consent (a withdrawal closes the link,
+    sharing.patient_access). `link_url(token)` builds the absolute URL for the
+    e-mail to the address on the record, sent when the transaction commits.
+    """
+    from consent.checks import has_consent
+
+    if not actor.may("patient_link"):
+        raise ShareLinkError("Your role cannot make patient links.")
+    if patient.practice_id != actor.practice_id:
+        raise ShareLinkError("This patient belongs to another practice.")
+    if patient.blocked_at is not None:
+        raise ShareLinkError("This patient's record is being erased.")
+    if not has_consent(patient, TREATMENT):
+        raise ShareLinkError(
+            "This patient has not given (or has withdrawn) consent to treatment: "
+            "record it before sending them a link."
+        )
+    regions = list(dict.fromkeys(regions)) if for_photos else []
+    _check_request(
+        for_photos=for_photos,
+        for_consents=for_consents,
+        regions=regions,
+        photos_asked=photos_asked,
+        days=days,
+        limit=session_limit,
+    )
+    token = tokens.new_token()
+    now = timezone.now()
+    link = PatientLink(
+        practice=actor.practice,
+        patient=patient,
+        created_by=actor,
+        for_photos=for_photos,
+        for_consents=for_consents,
+        regions=regions,
+        photos_asked=photos_asked if for_photos else None,
+        note=note.strip(),
+        ask_surname=ask_surname,
+        token_hash=tokens.token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        session_limit=session_limit,
+    )
+    link.full_clean(exclude=["practice", "patient", "created_by"])
+    link.save()
+    # PHI-free: settings only, never the note (S27).
+    record_event(
+        action=Action.PATIENT_LINK_CREATED,
+        actor=actor,
+        request=request,
+        target=link,
+        patient=patient,
+        details={
+            "for_photos": for_photos,
+            "for_consents": for_consents,
+            "regions": regions,
+            "photos_asked": link.photos_asked,
+            "days": days,
+            "session_limit": session_limit,
+            "ask_surname": ask_surname,
+            "emailed": bool(patient.email),
+        },
+    )
+    if patient.email:
+        url = link_url(token)
+        transaction.on_commit(
+            lambda: notifications.send_patient_link(link=link, url=url)
+        )
+    return link, token
+
+
+@transaction.atomic
+def revoke_patient_link(
+    *, actor: Member, link: PatientLink, request=None
+) -> PatientLink:
+    """Close the link at once, the patient's open sessions included (S24)."""
+    if link.practice_id != actor.practice_id:
+        raise ShareLinkError("This link belongs to another practice.")
+    if not actor.may("patient_link"):
+        raise ShareLinkError("Your role cannot revoke patient links.")
+    link = PatientLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is not None:
+        return link
+    link.revoked_at = timezone.now()
+    link.revoked_by = actor
+    link.session_generation = F("session_generation") + 1
+    link.save(update_fields=["revoked_at", "revoked_by", "session_generation"])
+    link.refresh_from_db()
+    record_event(
+        action=Action.PATIENT_LINK_REVOKED,
+        actor=actor,
+        request=request,
+        target=link,
+        patient=link.patient.uuid,
+    )
+    return link
+
+
+def live_links(*, patient):
+    now = timezone.now()
+    return PatientLink.objects.filter(
+        patient=patient,
+        revoked_at__isnull=True,
+        locked_at__isnull=True,
+        expires_at__gt=now,
+    )
