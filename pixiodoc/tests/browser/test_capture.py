@@ -338,8 +338,23 @@ def test_landing_page_and_first_photo_picker_screenshots(
     overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
     assert overflow <= 1
     page.screenshot(path=str(SHOTS / f"home-{width}.png"), full_page=True)
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    assert overflow <= 1
+    page.screenshot(path=str(SHOTS / f"home-{width}-large-text.png"), full_page=True)
+    page.evaluate("document.documentElement.style.fontSize = ''")
     page.get_by_role("button", name="Take photos of Brand New").click()
     expect(page.get_by_text("Where is the photo?")).to_be_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
     assert overflow <= 1
     page.screenshot(path=str(SHOTS / f"capture-picker-{width}.png"))
+    # Large text (the phone's text size at 200%): still no sideways scroll, and
+    # every site stays a large target.
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    assert overflow <= 1
+    sizes = page.locator("#capture-sheet button").evaluate_all(
+        "bs => bs.map(b => Math.min(b.offsetWidth, b.offsetHeight))"
+    )
+    assert min(sizes) >= 44, sizes
+    page.screenshot(path=str(SHOTS / f"capture-picker-{width}-large-text.png"))
