@@ -50,6 +50,7 @@ _NOT_IN_A_WORD = r"(?<![^\s\"'(=:])"
 CAPABILITY_PATHS = (
     (re.compile(rf"{_NOT_IN_A_WORD}/s/{_SEGMENT}"), "/s/[token]"),
     (re.compile(rf"{_NOT_IN_A_WORD}/p/{_SEGMENT}"), "/p/[token]"),  # patient links
+    (re.compile(rf"{_NOT_IN_A_WORD}/t/{_SEGMENT}"), "/t/[token]"),  # teaching links
     (
         re.compile(rf"{_NOT_IN_A_WORD}/accounts/invitations/(?!{_UUID}){_SEGMENT}"),
         "/accounts/invitations/[token]",

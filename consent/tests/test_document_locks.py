@@ -28,10 +28,12 @@ def test_250_consents_back_to_back_beside_the_pdf_job(
         made = 0
         try:
             while made < 250:
+                # Read before the length: once done is set, `recorded` is complete.
+                finished = done.is_set()
                 if made < len(recorded):
                     documents.make_pdf(consent_uuid=recorded[made])
                     made += 1
-                elif done.is_set():
+                elif finished:
                     break
         except Exception as exc:  # noqa: BLE001 - the assertion below reports it
             errors.append(exc)

@@ -237,7 +237,7 @@ def test_every_main_page_fits_a_phone_and_passes_axe(page_for, members, clinic):
     assert not failures, "\n".join(failures)
 
 
-# Issue 12.3: the owner's eight menu items fit a 320 px phone, each one reachable.
+# Issue 12.3: every one of the owner's menu items fits a 320 px phone, reachable.
 def test_the_phone_menu_opens_and_every_item_fits(page_for, owner):
     page = page_for(owner, viewport={"width": 320, "height": 640}, has_touch=True)
     page.goto("/patients/")
@@ -252,9 +252,12 @@ def test_the_phone_menu_opens_and_every_item_fits(page_for, owner):
     assert names == [
         "Patients",
         "Shared links",
+        "Teaching",
         "Erasures",
+        "Requests",
         "Retention",
         "Audit",
+        "Compliance",
         "Staff",
         "Security",
     ]
