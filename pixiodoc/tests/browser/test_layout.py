@@ -341,3 +341,34 @@ def test_keyboard_focus_is_visible(page_for, clinician, clinic):
         assert focused["ring"], f"no visible focus on {focused}"
     assert {"A", "BUTTON"} <= seen
     page.context.close()
+
+
+# Issue 12.8: with the phone's text at 200 % the signature pad still fits, stays a
+# usable size and takes a signature.
+def test_the_signature_pad_is_usable_with_large_text(page_for, clinician, practice):
+    from consent.tests.factories import make_template
+
+    patient = make_patient(actor=clinician)
+    make_template(practice=practice, title="Clinical photographs")
+    page = page_for(clinician, **PHONE)
+    page.goto(f"/consent/patients/{patient.uuid}/record/")
+    page.get_by_label("Clinical photographs (version 1)").check()
+    page.get_by_role("button", name="Open the form for the patient").click()
+    page.wait_for_url("**/consent/kiosk/")
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 1
+    canvas = page.locator("[data-signature-canvas]")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    # Measured 240 x 220 px on a 390 px phone at 200 %: the page's paddings grow
+    # with the text, the pad keeps its height and most of the width.
+    assert box["width"] >= 200 and box["height"] >= 200, box
+    page.mouse.move(box["x"] + 20, box["y"] + 30)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 150, box["y"] + 90, steps=8)
+    page.mouse.move(box["x"] + 260, box["y"] + 40, steps=8)
+    page.mouse.up()
+    signed = page.locator("[data-signature-value]").input_value()
+    assert signed.startswith("data:image/png;base64,")
+    clear = page.get_by_role("button", name="Clear signature")
+    assert min(clear.bounding_box()["width"], clear.bounding_box()["height"]) >= 44
