@@ -8,7 +8,6 @@ audited inside its transaction; the e-mail to the patient goes out on commit.
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from audit.actions import Action
@@ -18,6 +17,7 @@ from pixiodoc.accounts.models import Member
 from sharing import notifications, tokens
 from sharing.exceptions import ShareLinkError
 from sharing.models import ABSOLUTE_MAX_DAYS, PatientLink
+from sharing.services import close_link
 
 TREATMENT = "treatment"
 
@@ -146,22 +146,9 @@ def revoke_patient_link(
         raise ShareLinkError("This link belongs to another practice.")
     if not actor.may("patient_link"):
         raise ShareLinkError("Your role cannot revoke patient links.")
-    link = PatientLink.objects.select_for_update().get(pk=link.pk)
-    if link.revoked_at is not None:
-        return link
-    link.revoked_at = timezone.now()
-    link.revoked_by = actor
-    link.session_generation = F("session_generation") + 1
-    link.save(update_fields=["revoked_at", "revoked_by", "session_generation"])
-    link.refresh_from_db()
-    record_event(
-        action=Action.PATIENT_LINK_REVOKED,
-        actor=actor,
-        request=request,
-        target=link,
-        patient=link.patient.uuid,
+    return close_link(
+        link=link, actor=actor, action=Action.PATIENT_LINK_REVOKED, request=request
     )
-    return link
 
 
 def live_links(*, patient):

@@ -157,7 +157,19 @@ def revoke_share_link(*, actor: Member, link: ShareLink, request=None) -> ShareL
     _own_practice(actor=actor, link=link)
     if not actor.may("revoke_share"):
         raise ShareLinkError("Your role cannot revoke share links.")
-    link = ShareLink.objects.select_for_update().get(pk=link.pk)
+    return close_link(
+        link=link, actor=actor, action=Action.SHARE_REVOKED, request=request
+    )
+
+
+def close_link(*, link, actor: Member, action: str, request=None):
+    """Revoke a share or patient link under its row lock; its sessions end at once.
+
+    A new session generation makes every grant held in a session stale (S24).
+    Revoking twice changes nothing and records nothing. Runs in the caller's
+    transaction.
+    """
+    link = type(link).objects.select_for_update().get(pk=link.pk)
     if link.revoked_at is not None:
         return link
     link.revoked_at = timezone.now()
@@ -166,7 +178,7 @@ def revoke_share_link(*, actor: Member, link: ShareLink, request=None) -> ShareL
     link.save(update_fields=["revoked_at", "revoked_by", "session_generation"])
     link.refresh_from_db()
     record_event(
-        action=Action.SHARE_REVOKED,
+        action=action,
         actor=actor,
         request=request,
         target=link,
