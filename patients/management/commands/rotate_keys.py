@@ -13,11 +13,51 @@ in FIELD_ENCRYPTION_KEY / BLIND_INDEX_KEY, old ones kept), deploy, run this
 command until it prints "nothing left", then drop the old keys.
 """
 
+from dataclasses import dataclass
+
 from django.core.management.base import BaseCommand, CommandError
 
 from patients.key_rotation import IndexRotation, KekRotation
 from pixiodoc import keycheck
 from pixiodoc.field_keys import FieldKeyRotation
+
+
+@dataclass(frozen=True)
+class Wording:
+    done: str
+    nothing_left: str
+    remaining: str
+    unreadable_line: str = ""
+    unreadable_why: str = ""
+    retire: str = ""  # the key check retired once nothing is left (pixiodoc.keycheck)
+
+
+def kek_wording(newest: int) -> Wording:
+    return Wording(
+        done=f"re-wrapped {{n}} data keys to key version {newest}",
+        nothing_left=f"nothing left: every data key is under key version {newest}",
+        remaining="{n} data keys remain under older key versions",
+        unreadable_line="could not unwrap the data key of patient row {item}",
+        unreadable_why="could not be unwrapped: is an old key version missing from "
+        "KEY_ENCRYPTION_KEYS?",
+    )
+
+
+FIELD_KEY = Wording(
+    done="re-encrypted {n} rows under the first FIELD_ENCRYPTION_KEY",
+    nothing_left="nothing left: every PHI field is under the first FIELD_ENCRYPTION_KEY",
+    remaining="{n} rows remain under older field keys",
+    unreadable_line="no configured field key opens {item[0]} row {item[1]}",
+    unreadable_why="no configured key opens: is an old key missing from "
+    "FIELD_ENCRYPTION_KEY?",
+    retire="field",
+)
+BLIND_INDEX = Wording(
+    done="re-indexed {n} patients under the first BLIND_INDEX_KEY",
+    nothing_left="nothing left: every patient is indexed under the first BLIND_INDEX_KEY",
+    remaining="{n} patients remain under older index keys",
+    retire="index",
+)
 
 
 class Command(BaseCommand):
@@ -50,93 +90,33 @@ class Command(BaseCommand):
         run = {"batch_size": batch_size, "wait": wait}
         problems = []
         if field_key:
-            problems += self._field_key(FieldKeyRotation(), run)
+            problems += self._report(FieldKeyRotation(), FIELD_KEY, run)
         if blind_index:
-            problems += self._blind_index(IndexRotation(), run)
+            problems += self._report(IndexRotation(), BLIND_INDEX, run)
         if not (field_key or blind_index):
-            problems += self._kek(KekRotation(), run)
+            rotation = KekRotation()
+            problems += self._report(rotation, kek_wording(rotation.newest), run)
         if problems:
             raise CommandError("; ".join(problems))
 
-    def _kek(self, rotation: KekRotation, run) -> list[str]:
-        outcome = rotation.run(**run)
-        newest = rotation.newest
-        if outcome.rewritten:
-            self.stdout.write(
-                f"re-wrapped {outcome.rewritten} data keys to key version {newest}"
-            )
-        if not outcome.remaining:
-            self.stdout.write(
-                f"nothing left: every data key is under key version {newest}"
-            )
-            return []
-        for pk in rotation.unreadable:
-            self.stderr.write(f"could not unwrap the data key of patient row {pk}")
-        return [
-            _still_pending(
-                f"{outcome.remaining} data keys remain under older key versions",
-                unreadable=len(rotation.unreadable),
-                why="could not be unwrapped: is an old key version missing from "
-                "KEY_ENCRYPTION_KEYS?",
-                held=outcome.remaining - len(rotation.unreadable),
-                wait=run["wait"],
-            )
-        ]
-
-    def _field_key(self, rotation: FieldKeyRotation, run) -> list[str]:
+    def _report(self, rotation, wording: Wording, run) -> list[str]:
+        """Run one rotation and say exactly what it did and what is left."""
         outcome = rotation.run(**run)
         if outcome.rewritten:
-            self.stdout.write(
-                f"re-encrypted {outcome.rewritten} rows under the first "
-                "FIELD_ENCRYPTION_KEY"
-            )
+            self.stdout.write(wording.done.format(n=outcome.rewritten))
         if not outcome.remaining:
-            self.stdout.write(
-                "nothing left: every PHI field is under the first FIELD_ENCRYPTION_KEY"
-            )
-            keycheck.retire("field")
+            self.stdout.write(wording.nothing_left)
+            if wording.retire:
+                keycheck.retire(wording.retire)
             return []
-        for label, pk in sorted(rotation.unreadable):
-            self.stderr.write(f"no configured field key opens {label} row {pk}")
-        return [
-            _still_pending(
-                f"{outcome.remaining} rows remain under older field keys",
-                unreadable=len(rotation.unreadable),
-                why="no configured key opens: is an old key missing from "
-                "FIELD_ENCRYPTION_KEY?",
-                held=outcome.remaining - len(rotation.unreadable),
-                wait=run["wait"],
+        unreadable = sorted(getattr(rotation, "unreadable", ()))
+        for item in unreadable:
+            self.stderr.write(wording.unreadable_line.format(item=item))
+        reasons = [f"{len(unreadable)} {wording.unreadable_why}"] if unreadable else []
+        if held := outcome.remaining - len(unreadable):
+            reasons.append(
+                f"{held} were held by other transactions for {run['wait']:g} s: "
+                "run again"
             )
-        ]
-
-    def _blind_index(self, rotation: IndexRotation, run) -> list[str]:
-        outcome = rotation.run(**run)
-        if outcome.rewritten:
-            self.stdout.write(
-                f"re-indexed {outcome.rewritten} patients under the first "
-                "BLIND_INDEX_KEY"
-            )
-        if not outcome.remaining:
-            self.stdout.write(
-                "nothing left: every patient is indexed under the first BLIND_INDEX_KEY"
-            )
-            keycheck.retire("index")
-            return []
-        return [
-            _still_pending(
-                f"{outcome.remaining} patients remain under older index keys",
-                held=outcome.remaining,
-                wait=run["wait"],
-            )
-        ]
-
-
-def _still_pending(
-    summary: str, *, held: int, wait: float, unreadable: int = 0, why: str = ""
-) -> str:
-    reasons = [f"{unreadable} {why}"] if unreadable else []
-    if held:
-        reasons.append(
-            f"{held} were held by other transactions for {wait:g} s: run again"
-        )
-    return f"{summary}; keep the old keys. " + "; ".join(reasons)
+        remaining = wording.remaining.format(n=outcome.remaining)
+        return [f"{remaining}; keep the old keys. " + "; ".join(reasons)]
