@@ -383,6 +383,14 @@ if env("EMAIL_URL", default=""):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PixioDoc <no-reply@localhost>")
 
 LANGUAGE_CODE = "en-gb"
+# Issue 18: the product speaks these; catalogues live in locale/<code>/LC_MESSAGES.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
