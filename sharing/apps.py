@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SharingConfig(AppConfig):
     name = "sharing"
-    verbose_name = "Sharing"
+    verbose_name = _("Sharing")
 
     def ready(self):
         from sharing.timeline import register_sections

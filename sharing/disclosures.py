@@ -5,12 +5,11 @@ recipient (a person outside the practice, held encrypted on the link).
 """
 
 from django.utils import formats
+from django.utils.translation import gettext, ngettext
 
 from audit.actions import Action
 from audit.disclosures import Described, register_disclosure
 from sharing.models import ShareLink
-
-PURPOSE = "Second opinion (share link)"
 
 
 def _links(practice, events) -> dict:
@@ -24,8 +23,28 @@ def _recipient(link) -> str:
 
 
 def _purpose(link) -> str:
-    sender = link.created_by.user.display_name if link.created_by else "a member"
-    return f"{PURPOSE}, sent by {sender} on {formats.date_format(link.created_at)}"
+    sender = (
+        link.created_by.user.display_name if link.created_by else gettext("a member")
+    )
+    return gettext("Second opinion (share link), sent by %(sender)s on %(day)s") % {
+        "sender": sender,
+        "day": formats.date_format(link.created_at),
+    }
+
+
+def _what_was_shown(photos: int, link) -> str:
+    shown = ngettext(
+        "%(count)s photograph shown, watermarked",
+        "%(count)s photographs shown, watermarked",
+        photos,
+    ) % {"count": photos}
+    if link.include_identity:
+        shown += gettext(", with the patient's name")
+    else:
+        shown += gettext(", no name")
+    if link.allow_download:
+        shown += gettext("; download allowed")
+    return shown
 
 
 def describe_opens(practice, events) -> dict:
@@ -38,9 +57,7 @@ def describe_opens(practice, events) -> dict:
         photos = link.photos.count()
         found[event.uuid] = Described(
             recipient=_recipient(link),
-            what=f"{photos} photograph{'s' if photos != 1 else ''} shown, watermarked"
-            + (", with the patient's name" if link.include_identity else ", no name")
-            + ("; download allowed" if link.allow_download else ""),
+            what=_what_was_shown(photos, link),
             purpose=_purpose(link),
         )
     return found
@@ -51,7 +68,7 @@ def describe_downloads(practice, events) -> dict:
     return {
         event.uuid: Described(
             recipient=_recipient(links[event.actor_uuid]),
-            what="1 photograph downloaded, watermarked",
+            what=gettext("1 photograph downloaded, watermarked"),
             purpose=_purpose(links[event.actor_uuid]),
         )
         for event in events

@@ -1,13 +1,18 @@
 """Forms of the sharing app: the recipient's passcode, the sender's new link."""
 
 from django import forms
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 
 class PasscodeForm(forms.Form):
     passcode = forms.CharField(
-        label="Passcode",
+        label=_("Passcode"),
         max_length=40,
-        help_text="The sender gave it to you separately, by phone or another message.",
+        help_text=_(
+            "The sender gave it to you separately, by phone or another message."
+        ),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -21,10 +26,10 @@ class PasscodeForm(forms.Form):
 
 class ExtendForm(forms.Form):
     expires_on = forms.DateField(
-        label="New expiry date",
+        label=_("New expiry date"),
         # ISO, whatever the language: a date input shows nothing for "02/12/2026".
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        help_text="The link stays open until the end of this day (UTC).",
+        help_text=_("The link stays open until the end of this day (UTC)."),
     )
 
 
@@ -32,49 +37,51 @@ class ShareLinkForm(forms.Form):
     """A new link: which photos, for whom, for how long, with what protection."""
 
     photos = forms.MultipleChoiceField(
-        label="Photos", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Photos"), required=False, widget=forms.CheckboxSelectMultiple
     )
     visits = forms.MultipleChoiceField(
-        label="Whole visits",
+        label=_("Whole visits"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Every photo of the visits ticked here is shared too.",
+        help_text=_("Every photo of the visits ticked here is shared too."),
     )
-    recipient_name = forms.CharField(label="Recipient's name", max_length=150)
+    recipient_name = forms.CharField(label=_("Recipient's name"), max_length=150)
     recipient_email = forms.EmailField(
-        label="Recipient's e-mail address",
-        help_text="The link is e-mailed here, for example name@hospital.org.",
+        label=_("Recipient's e-mail address"),
+        help_text=_("The link is e-mailed here, for example name@hospital.org."),
     )
     message = forms.CharField(
-        label="Message",
+        label=_("Message"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Shown to the recipient above the photos.",
+        help_text=_("Shown to the recipient above the photos."),
     )
-    days = forms.IntegerField(label="Available for (days)", min_value=1, initial=7)
+    days = forms.IntegerField(label=_("Available for (days)"), min_value=1, initial=7)
     with_passcode = forms.BooleanField(
-        label="Protect with a passcode",
+        label=_("Protect with a passcode"),
         required=False,
-        help_text="A passcode is generated and shown to you once: give it to the "
-        "recipient by phone or another channel, not in the same e-mail.",
+        help_text=_(
+            "A passcode is generated and shown to you once: give it to the "
+            "recipient by phone or another channel, not in the same e-mail."
+        ),
     )
     open_limit = forms.IntegerField(
-        label="Open limit",
+        label=_("Open limit"),
         required=False,
         min_value=1,
         max_value=100,
-        help_text="How many times the link may be opened. Leave empty for no limit.",
+        help_text=_("How many times the link may be opened. Leave empty for no limit."),
     )
     allow_download = forms.BooleanField(
-        label="Allow download of display-size images",
+        label=_("Allow download of display-size images"),
         required=False,
-        help_text="Originals are never shared.",
+        help_text=_("Originals are never shared."),
     )
     include_identity = forms.BooleanField(
-        label="Include the patient's name and date of birth",
+        label=_("Include the patient's name and date of birth"),
         required=False,
-        help_text="Leave unticked unless the recipient needs them.",
+        help_text=_("Leave unticked unless the recipient needs them."),
     )
 
     def __init__(self, *args, photos, max_days: int, **kwargs):
@@ -82,23 +89,31 @@ class ShareLinkForm(forms.Form):
         self.photo_rows = list(photos)
         self.max_days = max_days
         self.fields["photos"].choices = [
-            (str(p.uuid), f"{p.visit.visit_on:%d %b %Y} · {p.site_label}")
+            (str(p.uuid), f"{formats.date_format(p.visit.visit_on)} · {p.site_label}")
             for p in self.photo_rows
         ]
         visits = {p.visit.uuid: p.visit for p in self.photo_rows}
         self.fields["visits"].choices = [
-            (str(uuid), f"{visit.visit_on:%d %b %Y}") for uuid, visit in visits.items()
+            (str(uuid), formats.date_format(visit.visit_on))
+            for uuid, visit in visits.items()
         ]
         self.fields["days"].widget.attrs["max"] = max_days
-        self.fields[
-            "days"
-        ].help_text = f"At most {max_days} days (your practice's maximum)."
+        self.fields["days"].help_text = ngettext(
+            "At most %(days)s day (your practice's maximum).",
+            "At most %(days)s days (your practice's maximum).",
+            max_days,
+        ) % {"days": max_days}
 
     def clean_days(self):
         days = self.cleaned_data["days"]
         if days > self.max_days:
             raise forms.ValidationError(
-                f"Choose at most {self.max_days} days: your practice's maximum."
+                ngettext(
+                    "Choose at most %(days)s day: your practice's maximum.",
+                    "Choose at most %(days)s days: your practice's maximum.",
+                    self.max_days,
+                )
+                % {"days": self.max_days}
             )
         return days
 
@@ -112,7 +127,9 @@ class ShareLinkForm(forms.Form):
             if str(p.uuid) in chosen_photos or str(p.visit.uuid) in chosen_visits
         ]
         if not selected and not self.has_error("photos"):
-            self.add_error("photos", "Choose at least one photo or a whole visit.")
+            self.add_error(
+                "photos", gettext("Choose at least one photo or a whole visit.")
+            )
         cleaned["selected_photos"] = selected
         return cleaned
 
@@ -121,40 +138,43 @@ class PatientLinkForm(forms.Form):
     """A patient's own link: what it is for, what is asked, for how long."""
 
     for_photos = forms.BooleanField(
-        label="Send follow-up photos from home", required=False
+        label=_("Send follow-up photos from home"), required=False
     )
     regions = forms.MultipleChoiceField(
-        label="Body regions asked for",
+        label=_("Body regions asked for"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     photos_asked = forms.IntegerField(
-        label="How many photos", required=False, min_value=1, max_value=20
+        label=_("How many photos"), required=False, min_value=1, max_value=20
     )
     note = forms.CharField(
-        label="Note to the patient",
+        label=_("Note to the patient"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown only after the patient's identity check, never in the e-mail.",
+        help_text=_(
+            "Shown only after the patient's identity check, never in the e-mail."
+        ),
     )
     for_consents = forms.BooleanField(
-        label="See and withdraw their consents, ask for their data or erasure",
+        label=_("See and withdraw their consents, ask for their data or erasure"),
         required=False,
     )
     days = forms.IntegerField(
-        label="Days the link works", initial=7, min_value=1, max_value=30
+        label=_("Days the link works"), initial=7, min_value=1, max_value=30
     )
     session_limit = forms.IntegerField(
-        label="Sessions allowed",
+        label=_("Sessions allowed"),
         initial=5,
         min_value=1,
         max_value=20,
-        help_text="Each identity check that succeeds on a new phone or browser "
-        "uses one.",
+        help_text=_(
+            "Each identity check that succeeds on a new phone or browser uses one."
+        ),
     )
     ask_surname = forms.BooleanField(
-        label="Also ask the last three letters of the surname", required=False
+        label=_("Also ask the last three letters of the surname"), required=False
     )
 
     def __init__(self, *args, **kwargs):
@@ -168,11 +188,11 @@ class IdentityForm(forms.Form):
     """The patient's identity check; the surname field only when the link asks."""
 
     date_of_birth = forms.DateField(
-        label="Your date of birth",
+        label=_("Your date of birth"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     surname = forms.CharField(
-        label="The last three letters of your surname",
+        label=_("The last three letters of your surname"),
         # The whole surname works too: only its last three letters are compared.
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import (
     EncryptedCharField,
     EncryptedEmailField,
@@ -20,16 +21,16 @@ class ShareLink(models.Model):
     class Reason(models.TextChoices):
         """Why a link does not open: for the audit and the sender, never the recipient."""
 
-        UNKNOWN = "unknown", "Unknown link"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
-        EXHAUSTED = "exhausted", "Open limit reached"
-        LOCKED = "locked", "Locked after wrong passcodes"
-        WRONG_PASSCODE = "wrong_passcode", "Wrong passcode"
-        NO_CONSENT = "no_consent", "Second-opinion consent withdrawn"
-        BLOCKED = "blocked", "Patient erasure requested"
-        NO_SESSION = "no_session", "Session ended"
-        NOT_SHARED = "not_shared", "Photo not in this link"
+        UNKNOWN = "unknown", _("Unknown link")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        EXHAUSTED = "exhausted", _("Open limit reached")
+        LOCKED = "locked", _("Locked after wrong passcodes")
+        WRONG_PASSCODE = "wrong_passcode", _("Wrong passcode")
+        NO_CONSENT = "no_consent", _("Second-opinion consent withdrawn")
+        BLOCKED = "blocked", _("Patient erasure requested")
+        NO_SESSION = "no_session", _("Session ended")
+        NOT_SHARED = "not_shared", _("Photo not in this link")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(
@@ -136,9 +137,9 @@ class ShareFailure(models.Model):
     """
 
     class Kind(models.TextChoices):
-        UNKNOWN_TOKEN = "unknown_token", "Unknown token"
-        WRONG_PASSCODE = "wrong_passcode", "Wrong passcode"
-        WRONG_IDENTITY = "wrong_identity", "Wrong answer to a patient link's check"
+        UNKNOWN_TOKEN = "unknown_token", _("Unknown token")
+        WRONG_PASSCODE = "wrong_passcode", _("Wrong passcode")
+        WRONG_IDENTITY = "wrong_identity", _("Wrong answer to a patient link's check")
 
     ip = models.GenericIPAddressField(null=True, blank=True)
     link = models.ForeignKey(
@@ -174,16 +175,16 @@ class PatientLink(models.Model):
     class Reason(models.TextChoices):
         """Why a patient link does not open: for the audit, never the patient (S23)."""
 
-        UNKNOWN = "unknown", "Unknown link"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
-        EXHAUSTED = "exhausted", "Session limit reached"
-        LOCKED = "locked", "Locked after wrong identity answers"
-        WRONG_IDENTITY = "wrong_identity", "Wrong identity answer"
-        NO_TREATMENT_CONSENT = "no_treatment_consent", "Treatment consent withdrawn"
-        BLOCKED = "blocked", "Patient erasure requested"
-        NO_SESSION = "no_session", "Identity not checked in this session"
-        NOT_ASKED = "not_asked", "Not part of this link's purpose"
+        UNKNOWN = "unknown", _("Unknown link")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        EXHAUSTED = "exhausted", _("Session limit reached")
+        LOCKED = "locked", _("Locked after wrong identity answers")
+        WRONG_IDENTITY = "wrong_identity", _("Wrong identity answer")
+        NO_TREATMENT_CONSENT = "no_treatment_consent", _("Treatment consent withdrawn")
+        BLOCKED = "blocked", _("Patient erasure requested")
+        NO_SESSION = "no_session", _("Identity not checked in this session")
+        NOT_ASKED = "not_asked", _("Not part of this link's purpose")
 
     DEFAULT_DAYS = 7
     DEFAULT_SESSION_LIMIT = 5

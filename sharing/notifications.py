@@ -5,8 +5,10 @@ import smtplib
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, gettext_lazy
 
 from sharing.models import ShareLink
+from sharing.wording import purpose_in_sentence
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +18,8 @@ def send_link_to_recipient(*, link: ShareLink, url: str) -> bool:
     context = {"link": link, "url": url, "practice": link.practice}
     try:
         send_mail(
-            subject=f"{link.practice.name} shared clinical photographs with you",
+            subject=gettext("%(practice)s shared clinical photographs with you")
+            % {"practice": link.practice.name},
             message=render_to_string("sharing/email/recipient.txt", context),
             from_email=None,
             recipient_list=[link.recipient_email],
@@ -38,7 +41,7 @@ def tell_sender_link_locked(*, link_uuid) -> None:
     if link is None or link.created_by is None:
         return
     send_mail(
-        subject="A share link you created was locked",
+        subject=gettext("A share link you created was locked"),
         message=render_to_string("sharing/email/locked.txt", {"link": link}),
         from_email=None,
         recipient_list=[link.created_by.user.email],
@@ -57,7 +60,8 @@ def send_patient_link(*, link, url: str) -> bool:
     context = {"link": link, "url": url, "practice": link.practice}
     try:
         send_mail(
-            subject=f"A secure link from {link.practice.name}",
+            subject=gettext("A secure link from %(practice)s")
+            % {"practice": link.practice.name},
             message=render_to_string("sharing/email/patient_link.txt", context),
             from_email=None,
             recipient_list=[link.patient.email],
@@ -85,10 +89,14 @@ def practice_addresses(link) -> list[str]:
 
 # What the practice is told, by event; never PHI: the link's reference only.
 PRACTICE_NOTICES = {
-    "locked": "A patient link was locked after five wrong identity answers",
-    "withdrawn": "A patient withdrew a consent through their link",
-    "erasure": "A patient asked for erasure through their link",
-    "data_copy": "A patient asked for a copy of their data through their link",
+    "locked": gettext_lazy(
+        "A patient link was locked after five wrong identity answers"
+    ),
+    "withdrawn": gettext_lazy("A patient withdrew a consent through their link"),
+    "erasure": gettext_lazy("A patient asked for erasure through their link"),
+    "data_copy": gettext_lazy(
+        "A patient asked for a copy of their data through their link"
+    ),
 }
 
 
@@ -103,10 +111,14 @@ def tell_practice_about_patient_link(*, link_uuid, event: str, purpose: str = ""
     if link is None or not (recipients := practice_addresses(link)):
         return
     send_mail(
-        subject=PRACTICE_NOTICES[event],
+        subject=str(PRACTICE_NOTICES[event]),
         message=render_to_string(
             "sharing/email/patient_link_notice.txt",
-            {"link": link, "event": event, "purpose": purpose},
+            {
+                "link": link,
+                "event": event,
+                "purpose": purpose_in_sentence(purpose) if purpose else "",
+            },
         ),
         from_email=None,
         recipient_list=recipients,

@@ -8,8 +8,9 @@ needs its four-eyes approval. The practice hears of each by e-mail, with no PHI.
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from consent.models import Consent, Purpose
+from consent.models import Consent
 from sharing import notifications
 from sharing.exceptions import ShareLinkError
 from sharing.patient_access import Grant, Reason, refuse
@@ -52,7 +53,7 @@ def withdraw_through_link(*, grant: Grant, purpose: str, request):
         by_patient_link=grant.link,
         request=request,
     )
-    _tell_practice(grant.link, "withdrawn", Purpose(purpose).label.lower())
+    _tell_practice(grant.link, "withdrawn", purpose)
     return withdrawal
 
 
@@ -100,7 +101,7 @@ def ask_for_data_copy(*, grant: Grant, request):
 
     _needs_consents(grant, request)
     if grant.link.patient.blocked_at is not None:
-        raise ShareLinkError("This record is being erased.")
+        raise ShareLinkError(gettext("This record is being erased."))
     registered = _register(grant, SubjectRequest.Kind.ACCESS, request)
     _tell_practice(grant.link, "data_copy")
     return registered

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from audit.actions import Action
@@ -80,5 +81,5 @@ def patient_link_revoke(request, uuid):
         PatientLink.objects.filter(practice_id=request.member.practice_id), uuid=uuid
     )
     patient_links.revoke_patient_link(actor=request.member, link=link, request=request)
-    messages.success(request, "The patient link is closed.")
+    messages.success(request, gettext("The patient link is closed."))
     return redirect("patients:timeline", uuid=link.patient.uuid)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.actions import Action
 from audit.services import record_event
@@ -25,26 +26,33 @@ TREATMENT = "treatment"
 def _check_request(*, for_photos, for_consents, regions, photos_asked, days, limit):
     if not (for_photos or for_consents):
         raise ShareLinkError(
-            "Choose what the link is for: follow-up photos, the patient's "
-            "consents, or both."
+            gettext(
+                "Choose what the link is for: follow-up photos, the patient's "
+                "consents, or both."
+            )
         )
     if for_photos:
         if not regions:
-            raise ShareLinkError("Choose the body regions you need photos of.")
+            raise ShareLinkError(gettext("Choose the body regions you need photos of."))
         if any(r not in body_regions.BY_KEY for r in regions):
-            raise ShareLinkError("Choose body regions from the list.")
+            raise ShareLinkError(gettext("Choose body regions from the list."))
         if photos_asked is None or not 1 <= photos_asked <= PatientLink.MAX_PHOTOS:
             raise ShareLinkError(
-                f"Ask for between 1 and {PatientLink.MAX_PHOTOS} photos."
+                gettext("Ask for between 1 and %(most)s photos.")
+                % {"most": PatientLink.MAX_PHOTOS}
             )
     if not 1 <= days <= ABSOLUTE_MAX_DAYS:
         raise ShareLinkError(
-            f"Choose between 1 and {ABSOLUTE_MAX_DAYS} days: a patient link lasts "
-            f"at most {ABSOLUTE_MAX_DAYS} days."
+            gettext(
+                "Choose between 1 and %(days)s days: a patient link lasts "
+                "at most %(days)s days."
+            )
+            % {"days": ABSOLUTE_MAX_DAYS}
         )
     if not 1 <= limit <= PatientLink.MAX_SESSION_LIMIT:
         raise ShareLinkError(
-            f"Allow between 1 and {PatientLink.MAX_SESSION_LIMIT} sessions."
+            gettext("Allow between 1 and %(most)s sessions.")
+            % {"most": PatientLink.MAX_SESSION_LIMIT}
         )
 
 
@@ -73,15 +81,17 @@ def create_patient_link(
     from consent.checks import has_consent
 
     if not actor.may("patient_link"):
-        raise ShareLinkError("Your role cannot make patient links.")
+        raise ShareLinkError(gettext("Your role cannot make patient links."))
     if patient.practice_id != actor.practice_id:
-        raise ShareLinkError("This patient belongs to another practice.")
+        raise ShareLinkError(gettext("This patient belongs to another practice."))
     if patient.blocked_at is not None:
-        raise ShareLinkError("This patient's record is being erased.")
+        raise ShareLinkError(gettext("This patient's record is being erased."))
     if not has_consent(patient, TREATMENT):
         raise ShareLinkError(
-            "This patient has not given (or has withdrawn) consent to treatment: "
-            "record it before sending them a link."
+            gettext(
+                "This patient has not given (or has withdrawn) consent to treatment: "
+                "record it before sending them a link."
+            )
         )
     regions = list(dict.fromkeys(regions)) if for_photos else []
     _check_request(
@@ -143,9 +153,9 @@ def revoke_patient_link(
 ) -> PatientLink:
     """Close the link at once, the patient's open sessions included (S24)."""
     if link.practice_id != actor.practice_id:
-        raise ShareLinkError("This link belongs to another practice.")
+        raise ShareLinkError(gettext("This link belongs to another practice."))
     if not actor.may("patient_link"):
-        raise ShareLinkError("Your role cannot revoke patient links.")
+        raise ShareLinkError(gettext("Your role cannot revoke patient links."))
     return close_link(
         link=link, actor=actor, action=Action.PATIENT_LINK_REVOKED, request=request
     )

@@ -9,6 +9,7 @@ an erasure request or a withdrawn treatment consent) is the one neutral page
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.actions import Action
@@ -25,6 +26,7 @@ from sharing.exceptions import ShareLinkError
 from sharing.forms import IdentityForm
 from sharing.patient_access import WrongIdentity
 from sharing.responses import recipient_view
+from sharing.wording import purpose_in_sentence
 
 
 def _identity_page(request, link, form, *, wrong=False):
@@ -97,7 +99,9 @@ def patient_consent_pdf(request, token, consent):
     try:
         data = pdf_bytes(signed)
     except ConsentError:
-        messages.info(request, "The PDF is still being prepared. Try again shortly.")
+        messages.info(
+            request, gettext("The PDF is still being prepared. Try again shortly.")
+        )
         return redirect("sharing:patient_open", token=token)
     patient_access.record_link_event(
         action=Action.CONSENT_DOWNLOADED, grant=grant, request=request, target=signed
@@ -137,7 +141,8 @@ def patient_withdraw(request, token, purpose):
                     {"practice": grant.link.practice, "withdrawn": True},
                 )
             messages.success(
-                request, "Your consent is withdrawn. The practice has been told."
+                request,
+                gettext("Your consent is withdrawn. The practice has been told."),
             )
             return redirect("sharing:patient_open", token=token)
     return render(
@@ -146,7 +151,7 @@ def patient_withdraw(request, token, purpose):
         {
             "practice": grant.link.practice,
             "token": token,
-            "purpose": Purpose(purpose),
+            "purpose": purpose_in_sentence(purpose),
             "error": error,
         },
     )
@@ -189,7 +194,9 @@ def patient_data_copy(request, token):
     else:
         messages.success(
             request,
-            "The practice has your request for a copy of your data. The law "
-            "gives them one month to answer.",
+            gettext(
+                "The practice has your request for a copy of your data. The law "
+                "gives them one month to answer."
+            ),
         )
     return redirect("sharing:patient_open", token=token)

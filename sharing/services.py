@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from audit.actions import Action, ActorType
 from audit.services import record_event
@@ -37,16 +38,22 @@ def latest_expiry(*, link: ShareLink):
 def _check_lifetime(*, link: ShareLink, expires_at) -> None:
     if expires_at > latest_expiry(link=link):
         raise ShareLinkError(
-            f"A link can last at most {max_days_for(link.practice)} days from when it "
-            "was created. Choose an earlier date."
+            ngettext(
+                "A link can last at most %(days)s day from when it was created. "
+                "Choose an earlier date.",
+                "A link can last at most %(days)s days from when it was created. "
+                "Choose an earlier date.",
+                max_days_for(link.practice),
+            )
+            % {"days": max_days_for(link.practice)}
         )
     if expires_at <= timezone.now():
-        raise ShareLinkError("Choose an expiry date in the future.")
+        raise ShareLinkError(gettext("Choose an expiry date in the future."))
 
 
 def _own_practice(*, actor: Member, link: ShareLink) -> None:
     if link.practice_id != actor.practice_id:
-        raise ShareLinkError("This link belongs to another practice.")
+        raise ShareLinkError(gettext("This link belongs to another practice."))
 
 
 DEFAULT_DAYS = 7
@@ -80,27 +87,33 @@ def create_share_link(
     from consent.exceptions import ConsentRequired
 
     if not actor.may("create_share"):
-        raise ShareLinkError("Your role cannot share photos.")
+        raise ShareLinkError(gettext("Your role cannot share photos."))
     if patient.practice_id != actor.practice_id:
-        raise ShareLinkError("This patient belongs to another practice.")
+        raise ShareLinkError(gettext("This patient belongs to another practice."))
     if patient.blocked_at is not None:
         raise ShareLinkError(
-            "This patient's record is being erased; nothing can be shared."
+            gettext("This patient's record is being erased; nothing can be shared.")
         )
     photos = list(photos)
     if not photos:
-        raise ShareLinkError("Choose at least one photo or a whole visit to share.")
+        raise ShareLinkError(
+            gettext("Choose at least one photo or a whole visit to share.")
+        )
     if any(p.patient_id != patient.pk or p.deleted_at is not None for p in photos):
-        raise ShareLinkError("Choose only this patient's photos.")
+        raise ShareLinkError(gettext("Choose only this patient's photos."))
     max_days = max_days_for(actor.practice)
     if not 1 <= days <= max_days:
         raise ShareLinkError(
-            f"Choose between 1 and {max_days} days: your practice allows links "
-            f"to last at most {max_days} days."
+            gettext(
+                "Choose between 1 and %(days)s days: your practice allows links "
+                "to last at most %(days)s days."
+            )
+            % {"days": max_days}
         )
     if open_limit is not None and not 1 <= open_limit <= MAX_OPEN_LIMIT:
         raise ShareLinkError(
-            f"Choose an open limit between 1 and {MAX_OPEN_LIMIT}, or leave it empty."
+            gettext("Choose an open limit between 1 and %(limit)s, or leave it empty.")
+            % {"limit": MAX_OPEN_LIMIT}
         )
     try:
         require_consent(patient, SECOND_OPINION)
@@ -156,7 +169,7 @@ def revoke_share_link(*, actor: Member, link: ShareLink, request=None) -> ShareL
     """Close the link at once, open recipient sessions included (S24)."""
     _own_practice(actor=actor, link=link)
     if not actor.may("revoke_share"):
-        raise ShareLinkError("Your role cannot revoke share links.")
+        raise ShareLinkError(gettext("Your role cannot revoke share links."))
     return close_link(
         link=link, actor=actor, action=Action.SHARE_REVOKED, request=request
     )
@@ -194,12 +207,12 @@ def extend_share_link(
     """A later expiry, still within the practice maximum counted from creation."""
     _own_practice(actor=actor, link=link)
     if not actor.may("create_share"):
-        raise ShareLinkError("Your role cannot extend share links.")
+        raise ShareLinkError(gettext("Your role cannot extend share links."))
     link = ShareLink.objects.select_for_update().get(pk=link.pk)
     if link.revoked_at is not None or link.locked_at is not None:
-        raise ShareLinkError("This link is closed. Create a new link instead.")
+        raise ShareLinkError(gettext("This link is closed. Create a new link instead."))
     if expires_at <= link.expires_at:
-        raise ShareLinkError("Choose a date later than the current expiry.")
+        raise ShareLinkError(gettext("Choose a date later than the current expiry."))
     _check_lifetime(link=link, expires_at=expires_at)
     previous = link.expires_at
     link.expires_at = expires_at
@@ -225,10 +238,10 @@ def change_passcode(
     """A new passcode, returned once; every recipient session of the link ends (S24)."""
     _own_practice(actor=actor, link=link)
     if not actor.may("create_share"):
-        raise ShareLinkError("Your role cannot change passcodes.")
+        raise ShareLinkError(gettext("Your role cannot change passcodes."))
     link = ShareLink.objects.select_for_update().get(pk=link.pk)
     if link.revoked_at is not None or link.locked_at is not None:
-        raise ShareLinkError("This link is closed. Create a new link instead.")
+        raise ShareLinkError(gettext("This link is closed. Create a new link instead."))
     passcode = new_passcode()
     link.passcode_hash = hash_passcode(passcode)
     link.session_generation = F("session_generation") + 1

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import pgettext
+
 from sharing.access import closed_reason
 from sharing.models import ShareLink
 
@@ -18,5 +20,5 @@ def status_of(link: ShareLink) -> LinkStatus:
         ShareLink.Reason.EXHAUSTED if link.is_exhausted else None
     )
     if reason is None:
-        return LinkStatus(True, "", "Open")
+        return LinkStatus(True, "", pgettext("link status", "Open"))
     return LinkStatus(False, str(reason), ShareLink.Reason(reason).label)

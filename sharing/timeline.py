@@ -1,11 +1,12 @@
 """The timeline's "Share photos" button (patients.timeline; patients never names us)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consent.checks import SECOND_OPINION, TREATMENT, has_consent
 from patients.timeline import TimelineSection, register
 
-WHY_NOT = (
+WHY_NOT = _(
     "This patient has not given (or has withdrawn) consent to second-opinion "
     "sharing. Record a consent that grants it first."
 )

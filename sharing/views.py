@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
@@ -170,7 +171,7 @@ def link_revoke(request, uuid):
     except ShareLinkError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Link revoked. Nobody can open it any more.")
+        messages.success(request, gettext("Link revoked. Nobody can open it any more."))
     return redirect("sharing:detail", uuid=link.uuid)
 
 
@@ -198,7 +199,7 @@ def link_extend(request, uuid):
         except ShareLinkError as exc:
             form.add_error("expires_on", str(exc))
         else:
-            messages.success(request, "Expiry changed.")
+            messages.success(request, gettext("Expiry changed."))
             return redirect("sharing:detail", uuid=link.uuid)
     return link_detail(request, uuid=link.uuid, extend_form=form)
 

@@ -8,6 +8,7 @@ and a fresh JPEG without metadata is encoded. A leaked copy names its source.
 import io
 from datetime import datetime
 
+from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFont
 
 JPEG_QUALITY = 85
@@ -16,7 +17,12 @@ FORMATS = ["JPEG", "PNG", "WEBP"]
 
 
 def watermark_text(*, recipient: str, link_uuid, at: datetime) -> str:
-    return f"For {recipient} · link {str(link_uuid)[:8]} · {at:%Y-%m-%d %H:%M} UTC"
+    # The time stays ISO and UTC: the same on every copy, whatever the language.
+    return gettext("For %(recipient)s · link %(link)s · %(at)s UTC") % {
+        "recipient": recipient,
+        "link": str(link_uuid)[:8],
+        "at": f"{at:%Y-%m-%d %H:%M}",
+    }
 
 
 def _diagonal_mask(text: str, *, size: int, width: int, height: int) -> Image.Image:
