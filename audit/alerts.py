@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.actions import Action, ActorType, Outcome
 from audit.models import AccessEvent, AuditAlert, ChainStatus, PracticeAuditSettings
@@ -152,11 +153,15 @@ def _alert_break(result: ChainResult, now) -> None:
         )
     _notify(
         practice,
-        "Audit log integrity check failed",
-        f"The audit log of {practice.name} failed its nightly integrity check.\n\n"
-        f"{result.line()}\n\n"
-        "Events are still shown on the audit pages, with the break marked. Keep a copy "
-        "of the database as it is now and investigate who changed the audit table.",
+        gettext("Audit log integrity check failed"),
+        gettext(
+            "The audit log of %(practice)s failed its nightly integrity check.\n\n"
+            "%(line)s\n\n"
+            "Events are still shown on the audit pages, with the break marked. Keep "
+            "a copy of the database as it is now and investigate who changed the "
+            "audit table."
+        )
+        % {"practice": practice.name, "line": result.line()},
     )
 
 
@@ -223,9 +228,16 @@ def scan_for_alerts(*, now=None) -> list[AuditAlert]:
                     "patients": row["patients"],
                     "limit": limit,
                 },
-                body=f"{member.user.email} ({member.get_role_display()}) opened "
-                f"{row['patients']} different patients in the last hour; the practice's "
-                f"threshold is {limit}.",
+                body=gettext(
+                    "%(email)s (%(role)s) opened %(count)s different patients in the "
+                    "last hour; the practice's threshold is %(limit)s."
+                )
+                % {
+                    "email": member.user.email,
+                    "role": member.get_role_display(),
+                    "count": row["patients"],
+                    "limit": limit,
+                },
             )
         )
     for row in misses:
@@ -244,9 +256,12 @@ def scan_for_alerts(*, now=None) -> list[AuditAlert]:
                 row["refusals"],
                 now,
                 details={"ip": subject, "refusals": row["refusals"], "limit": limit},
-                body=f"The address {subject} was refused {row['refusals']} share-link "
-                f"opens in the last hour; the practice's threshold is {limit}. Someone "
-                "may be guessing link tokens.",
+                body=gettext(
+                    "The address %(address)s was refused %(count)s share-link opens "
+                    "in the last hour; the practice's threshold is %(limit)s. Someone "
+                    "may be guessing link tokens."
+                )
+                % {"address": subject, "count": row["refusals"], "limit": limit},
             )
         )
     return raised
@@ -279,5 +294,9 @@ def _raise(practice, kind, subject, count, now, *, details, body) -> AuditAlert:
         reason=kind,
         details={"kind": kind, **details},
     )
-    _notify(practice, f"Alert: {AuditAlert.Kind(kind).label}", body)
+    _notify(
+        practice,
+        gettext("Alert: %(kind)s") % {"kind": AuditAlert.Kind(kind).label},
+        body,
+    )
     return alert

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.actions import Action
 from audit.disclosures import PERIOD, disclosures_of
@@ -27,7 +28,7 @@ def _accounting(request, uuid) -> dict:
     now = timezone.now()
     return {
         "patient_uuid": uuid,
-        "record_number": label.get((PATIENT_TYPE, uuid), "(no longer held)"),
+        "record_number": label.get((PATIENT_TYPE, uuid)) or gettext("(no longer held)"),
         "disclosures": disclosures_of(practice=practice, patient_uuid=uuid, now=now),
         "since": timezone.localtime(now - PERIOD),
         "made_at": timezone.localtime(now),
@@ -46,7 +47,7 @@ def disclosures_find(request):
         found = patient_uuid(request.member.practice, text)
         if found is not None:
             return redirect("audit:disclosures", uuid=found)
-        error = "No patient of this practice has that record number."
+        error = gettext("No patient of this practice has that record number.")
     return render(
         request, "audit/disclosures_find.html", {"text": text, "error": error}
     )

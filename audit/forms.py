@@ -2,6 +2,8 @@
 
 from django import forms
 from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit import lookups
 from audit.actions import Action, Outcome
@@ -16,32 +18,41 @@ class DateInput(forms.DateInput):
 
 class EventFilterForm(forms.Form):
     start = forms.DateField(
-        label="From", required=False, widget=DateInput(format="%Y-%m-%d")
+        label=_("From"), required=False, widget=DateInput(format="%Y-%m-%d")
     )
     end = forms.DateField(
-        label="To (included)", required=False, widget=DateInput(format="%Y-%m-%d")
+        label=_("To (included)"), required=False, widget=DateInput(format="%Y-%m-%d")
     )
     member = forms.ModelChoiceField(
-        label="Member",
+        label=_("Member"),
         queryset=Member.objects.none(),
         to_field_name="uuid",
         required=False,
-        empty_label="Anyone",
+        empty_label=_("Anyone"),
         error_messages={
-            "invalid_choice": "This is not a member of this practice: choose one from the list."
+            "invalid_choice": _(
+                "This is not a member of this practice: choose one from the list."
+            )
         },
     )
     patient = forms.CharField(
-        label="Patient (record number or id)",
+        label=_("Patient (record number or id)"),
         required=False,
         max_length=100,
-        help_text="Found through the record number's blind index; events show the patient's id.",
+        help_text=_(
+            "Found through the record number's blind index; events show the "
+            "patient's id."
+        ),
     )
     action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any action"), *Action.choices]
+        label=_("Action"),
+        required=False,
+        choices=[("", _("Any action")), *Action.choices],
     )
     outcome = forms.ChoiceField(
-        label="Outcome", required=False, choices=[("", "Any outcome"), *Outcome.choices]
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("Any outcome")), *Outcome.choices],
     )
 
     def __init__(self, *args, practice, **kwargs):
@@ -63,8 +74,10 @@ class EventFilterForm(forms.Form):
         found = lookups.patient_uuid(self.practice, text)
         if found is None:
             raise forms.ValidationError(
-                "No patient of this practice has this record number. Check it, or "
-                "paste the patient's id from an event."
+                gettext(
+                    "No patient of this practice has this record number. Check it, "
+                    "or paste the patient's id from an event."
+                )
             )
         return found
 
@@ -73,7 +86,10 @@ class EventFilterForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error(
-                "end", "The end date is before the start date: choose a later end date."
+                "end",
+                gettext(
+                    "The end date is before the start date: choose a later end date."
+                ),
             )
         return data
 
@@ -103,22 +119,24 @@ class EventFilterForm(forms.Form):
         """The filter as a person reads it on the PDF report: names and labels."""
         data, shown = self.filters(), {}
         if data["start"]:
-            shown["from"] = formats.date_format(data["start"])
+            shown[gettext("from")] = formats.date_format(data["start"])
         if data["end"]:
-            shown["to"] = formats.date_format(data["end"])
+            shown[gettext("to")] = formats.date_format(data["end"])
         if data["member"]:
             member = data["member"]
-            shown["member"] = (
+            shown[gettext("member")] = (
                 f"{member.user.display_name} ({member.get_role_display()})"
             )
         if data["patient_uuid"]:
             key = (PATIENT_TYPE, data["patient_uuid"])
             labels = labels_for(self.practice, {PATIENT_TYPE: {data["patient_uuid"]}})
-            shown["patient"] = labels.get(key, "no longer held")
+            shown[gettext("patient")] = labels.get(key) or gettext("no longer held")
         if data["action"]:
-            shown["action"] = dict(Action.choices).get(data["action"], data["action"])
+            shown[gettext("action")] = dict(Action.choices).get(
+                data["action"], data["action"]
+            )
         if data["outcome"]:
-            shown["outcome"] = dict(Outcome.choices).get(
+            shown[gettext("outcome")] = dict(Outcome.choices).get(
                 data["outcome"], data["outcome"]
             )
         return shown

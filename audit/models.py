@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from audit.actions import ActorType, Outcome
 
@@ -131,15 +132,18 @@ class PracticeAuditSettings(models.Model):
     )
     max_patients_per_hour = models.PositiveIntegerField(
         default=40,
-        help_text="Alert when one member opens more patients than this in an hour.",
+        help_text=_("Alert when one member opens more patients than this in an hour."),
     )
     max_share_refusals_per_hour = models.PositiveIntegerField(
         default=10,
-        help_text="Alert when one address fails to open share links more often than this in an hour.",
+        help_text=_(
+            "Alert when one address fails to open share links more often than "
+            "this in an hour."
+        ),
     )
 
     class Meta:
-        verbose_name_plural = "practice audit settings"
+        verbose_name_plural = _("practice audit settings")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(max_patients_per_hour__gte=1)
@@ -156,11 +160,11 @@ class AuditAlert(models.Model):
     """One raised alert, kept so the same subject is not alerted twice an hour."""
 
     class Kind(models.TextChoices):
-        PATIENT_VOLUME = "patient_volume", "Many patients opened by one member"
-        SHARE_TOKEN_MISSES = "share_token_misses", "Repeated share-link misses"
-        CHAIN_BROKEN = "chain_broken", "Audit chain broken"
-        REQUEST_OVERDUE = "request_overdue", "Patient request past its deadline"
-        BREAK_GLASS = "break_glass", "Break-glass access to a record"
+        PATIENT_VOLUME = "patient_volume", _("Many patients opened by one member")
+        SHARE_TOKEN_MISSES = "share_token_misses", _("Repeated share-link misses")
+        CHAIN_BROKEN = "chain_broken", _("Audit chain broken")
+        REQUEST_OVERDUE = "request_overdue", _("Patient request past its deadline")
+        BREAK_GLASS = "break_glass", _("Break-glass access to a record")
 
     practice = models.ForeignKey("accounts.Practice", on_delete=models.CASCADE)
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -200,9 +204,9 @@ class ChainVerification(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", "Waiting for a worker"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
+        PENDING = "pending", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(

@@ -10,15 +10,17 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.actions import Action, ActorType
 from audit.lookups import labels_for
 
 PATIENT_TYPE = "patients.patient"
 ACTOR_WORDS = {
-    ActorType.SHARE_LINK: "Share-link recipient",
-    ActorType.SYSTEM: "PixioDoc (scheduled job)",
-    ActorType.ANONYMOUS: "Someone not signed in",
+    ActorType.SHARE_LINK: _("Share-link recipient"),
+    ActorType.SYSTEM: _("PixioDoc (scheduled job)"),
+    ActorType.ANONYMOUS: _("Someone not signed in"),
 }
 
 
@@ -56,11 +58,13 @@ def _readable(event, labels, actions) -> ReadableEvent:
         when=timezone.localtime(event.created_at),
         who=_who(event, labels),
         role=event.member.get_role_display() if event.member else "",
-        what=actions.get(event.action, event.action.replace("_", " ").capitalize()),
+        what=str(
+            actions.get(event.action, event.action.replace("_", " ").capitalize())
+        ),
         record=_record(event, labels),
         patient=_patient(event, labels),
         where=event.ip or "",
-        outcome=event.get_outcome_display()
+        outcome=str(event.get_outcome_display())
         + (f" ({event.reason.replace('_', ' ')})" if event.reason else ""),
     )
 
@@ -70,26 +74,32 @@ def _who(event, labels) -> str:
         return event.member.user.display_name
     if event.actor_type == ActorType.SHARE_LINK:
         link = labels.get(("sharing.sharelink", event.actor_uuid))
-        return f"Recipient of {link}" if link else ACTOR_WORDS[ActorType.SHARE_LINK]
-    return ACTOR_WORDS.get(event.actor_type, event.get_actor_type_display())
+        if link:
+            return gettext("Recipient of %(link)s") % {"link": link}
+        return str(ACTOR_WORDS[ActorType.SHARE_LINK])
+    return str(ACTOR_WORDS.get(event.actor_type, event.get_actor_type_display()))
 
 
 def _patient(event, labels) -> str:
     if not event.patient_uuid:
         return ""
-    return labels.get((PATIENT_TYPE, event.patient_uuid), "patient no longer held")
+    return labels.get((PATIENT_TYPE, event.patient_uuid)) or gettext(
+        "patient no longer held"
+    )
 
 
 def _record(event, labels) -> str:
     if not event.object_type:
         return ""
     if event.object_type == PATIENT_TYPE:
-        return "Patient record"
+        return gettext("Patient record")
     label = labels.get((event.object_type, event.object_uuid))
     kind = _kind(event.object_type)
     if label:
-        return f"{kind}: {label}"
-    return f"{kind}, no longer held" if event.object_uuid else kind
+        return gettext("%(kind)s: %(label)s") % {"kind": kind, "label": label}
+    if event.object_uuid:
+        return gettext("%(kind)s, no longer held") % {"kind": kind}
+    return kind
 
 
 def _kind(object_type: str) -> str:

@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from audit import exports
@@ -85,7 +87,7 @@ def _page(request, *, title, preset=None, subject=None):
 
 @member_may("view_audit")
 def event_list(request):
-    return _page(request, title="Audit log")
+    return _page(request, title=_("Audit log"))
 
 
 @member_may("view_audit")
@@ -100,10 +102,10 @@ def patient_events(request, uuid):
     label = labels_for(request.member.practice, {PATIENT_TYPE: {uuid}})
     return _page(
         request,
-        title="Who accessed this patient",
+        title=_("Who accessed this patient"),
         preset={"patient": str(uuid)},
-        subject="Patient with record number "
-        + label.get((PATIENT_TYPE, uuid), "(no longer held)"),
+        subject=gettext("Patient with record number %(number)s")
+        % {"number": label.get((PATIENT_TYPE, uuid)) or gettext("(no longer held)")},
     )
 
 
@@ -116,7 +118,7 @@ def member_events(request, uuid):
     )
     return _page(
         request,
-        title="What this member did",
+        title=_("What this member did"),
         preset={"member": str(uuid)},
         subject=f"{subject.user.display_name} ({subject.get_role_display()})",
     )
@@ -126,7 +128,13 @@ def _export_refused(request, form):
     return render(
         request,
         "audit/events.html",
-        {"form": form, "page": None, "title": "Audit log", "query": "", "labels": {}},
+        {
+            "form": form,
+            "page": None,
+            "title": _("Audit log"),
+            "query": "",
+            "labels": {},
+        },
         status=400,
     )
 

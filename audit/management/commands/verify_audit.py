@@ -5,6 +5,7 @@ per broken chain naming its first broken event (its id) and what is wrong.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from audit.alerts import check_chains
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
         if practice is not None:
             chosen = Practice.objects.filter(slug=practice).first()
             if chosen is None:
-                raise CommandError(f"No practice with slug {practice!r}.", returncode=2)
+                raise CommandError(
+                    gettext("No practice with slug %(slug)r.") % {"slug": practice},
+                    returncode=2,
+                )
         # The same check as the nightly job: the result is kept for the audit
         # page's banner, and a break alerts the compliance officers.
         results = check_chains(practice=chosen)
@@ -31,4 +35,7 @@ class Command(BaseCommand):
             for result in broken:
                 self.stdout.write(result.line())
             raise SystemExit(1)
-        self.stdout.write(f"intact: {sum(r.events for r in results)} events")
+        self.stdout.write(
+            gettext("intact: %(count)s events")
+            % {"count": sum(r.events for r in results)}
+        )
