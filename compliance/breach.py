@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.actions import Action, ActorType, Outcome
 from audit.lookups import labels_for
@@ -17,22 +19,22 @@ from audit.selectors import events_for
 
 NOTIFY_WITHIN = timedelta(hours=72)
 
-# Category of data reached -> the actions that reach it.
+# Category of data reached -> the actions that reach it (names translated when shown).
 CATEGORIES = {
-    "Identity and record (patient record, timeline opened)": (
+    _("Identity and record (patient record, timeline opened)"): (
         Action.PATIENT_VIEWED,
         Action.TIMELINE_VIEWED,
     ),
-    "Clinical photographs seen": (
+    _("Clinical photographs seen"): (
         Action.PHOTO_VIEWED,
         Action.PHOTOS_COMPARED,
         Action.SHARE_PHOTO_VIEWED,
     ),
-    "Clinical photographs downloaded": (Action.SHARE_DOWNLOADED,),
-    "Consent documents": (Action.CONSENT_VIEWED, Action.CONSENT_DOWNLOADED),
-    "Whole-record exports": (Action.EXPORT_DOWNLOADED,),
-    "Shared outside the practice": (Action.SHARE_CREATED, Action.SHARE_OPENED),
-    "Patient lists and searches": (
+    _("Clinical photographs downloaded"): (Action.SHARE_DOWNLOADED,),
+    _("Consent documents"): (Action.CONSENT_VIEWED, Action.CONSENT_DOWNLOADED),
+    _("Whole-record exports"): (Action.EXPORT_DOWNLOADED,),
+    _("Shared outside the practice"): (Action.SHARE_CREATED, Action.SHARE_OPENED),
+    _("Patient lists and searches"): (
         Action.PATIENT_LIST_VIEWED,
         Action.PATIENT_SEARCHED,
     ),
@@ -89,7 +91,7 @@ def scope_breach(*, member, start, end, aware_at, subject=None, link=None) -> Sc
         scope.link_label = labels_for(
             member.practice, {"sharing.sharelink": {link.uuid}}
         ).get(("sharing.sharelink", link.uuid), "")
-    categories = {name: Category(name) for name in CATEGORIES}
+    categories = {name: Category(str(name)) for name in CATEGORIES}
     per_patient: dict = {}
     for action, patient_uuid, at in events.order_by("seq").values_list(
         "action", "patient_uuid", "created_at"
@@ -101,7 +103,7 @@ def scope_breach(*, member, start, end, aware_at, subject=None, link=None) -> Sc
         categories[name].events += 1
         categories[name].patients.add(patient_uuid)
         seen = per_patient.setdefault(patient_uuid, [set(), at, at])
-        seen[0].add(name)
+        seen[0].add(categories[name].name)
         seen[2] = at
     scope.categories = [c for c in categories.values() if c.events]
     labels = labels_for(member.practice, {PATIENT_TYPE: set(per_patient)})
@@ -109,7 +111,7 @@ def scope_breach(*, member, start, end, aware_at, subject=None, link=None) -> Sc
         (
             (
                 uuid,
-                labels.get((PATIENT_TYPE, uuid), "(no longer held)"),
+                labels.get((PATIENT_TYPE, uuid)) or gettext("(no longer held)"),
                 sorted(names),
                 timezone.localtime(first),
                 timezone.localtime(last),

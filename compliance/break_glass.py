@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, When
+from django.utils.translation import gettext
 
 from audit.lookups import labels_for
 from audit.readable import PATIENT_TYPE
@@ -40,9 +41,8 @@ def break_glass_review(*, member) -> list[Reviewed]:
         rows.append(
             Reviewed(
                 grant=grant,
-                record_number=labels.get(
-                    (PATIENT_TYPE, grant.patient_uuid), "(no longer held)"
-                ),
+                record_number=labels.get((PATIENT_TYPE, grant.patient_uuid))
+                or gettext("(no longer held)"),
                 events=done,
             )
         )

@@ -1,5 +1,7 @@
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pixiodoc.accounts.selectors import members_for
 from sharing.selectors import share_links_for
@@ -19,16 +21,19 @@ class BreachScopeForm(forms.Form):
     """A member, a share link or neither (every access), within a time window."""
 
     subject = forms.ModelChoiceField(
-        label="Member account", queryset=None, required=False, empty_label="(any)"
+        label=_("Member account"),
+        queryset=None,
+        required=False,
+        empty_label=_("(any)"),
     )
     link = forms.ModelChoiceField(
-        label="Share link", queryset=None, required=False, empty_label="(any)"
+        label=_("Share link"), queryset=None, required=False, empty_label=_("(any)")
     )
-    start = _when("From")
-    end = _when("To")
+    start = _when(_("From"))
+    end = _when(_("To"))
     aware_at = _when(
-        "Practice became aware at",
-        help_text="The 72 hours to notify the supervisory authority run from here.",
+        _("Practice became aware at"),
+        help_text=_("The 72 hours to notify the supervisory authority run from here."),
     )
 
     def __init__(self, *args, member, **kwargs):
@@ -39,14 +44,21 @@ class BreachScopeForm(forms.Form):
         )
         self.fields["link"].queryset = share_links_for(member=member)
         self.fields["link"].label_from_instance = lambda link: (
-            f"Link of {timezone.localtime(link.created_at):%d %b %Y %H:%M}"
-            f" to {link.recipient_name}"
+            gettext("Link of %(when)s to %(name)s")
+            % {
+                "when": formats.date_format(
+                    timezone.localtime(link.created_at), "DATETIME_FORMAT"
+                ),
+                "name": link.recipient_name,
+            }
         )
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            raise forms.ValidationError("The window must end after it starts.")
+            raise forms.ValidationError(gettext("The window must end after it starts."))
         if data.get("subject") and data.get("link"):
-            raise forms.ValidationError("Choose a member or a share link, not both.")
+            raise forms.ValidationError(
+                gettext("Choose a member or a share link, not both.")
+            )
         return data

@@ -17,7 +17,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import chain_status
 from consent.models import Purpose
@@ -26,14 +28,15 @@ from imaging.selectors import photos_by_region
 from patients.lifecycle.retention import policy_years
 from patients.selectors import patients_held
 from pixiodoc import processing
+from pixiodoc.accounts.models import Member
 from pixiodoc.accounts.selectors import members_for
 from sharing.selectors import share_links_for
 
 LEGAL_BASIS = {
-    Purpose.TREATMENT: "Art. 6(1)(c) and Art. 9(2)(h): provision of health care",
-    Purpose.SECOND_OPINION: "Art. 9(2)(a) and (h): the patient's consent, for care",
-    Purpose.TEACHING: "Art. 9(2)(a): the patient's explicit consent",
-    Purpose.PUBLICATION: "Art. 9(2)(a): the patient's explicit consent",
+    Purpose.TREATMENT: _("Art. 6(1)(c) and Art. 9(2)(h): provision of health care"),
+    Purpose.SECOND_OPINION: _("Art. 9(2)(a) and (h): the patient's consent, for care"),
+    Purpose.TEACHING: _("Art. 9(2)(a): the patient's explicit consent"),
+    Purpose.PUBLICATION: _("Art. 9(2)(a): the patient's explicit consent"),
 }
 
 
@@ -92,95 +95,149 @@ def build_record(*, member, now=None) -> Record:
     year_ago = now - timedelta(days=365)
     recent_links = list(links.filter(created_at__gte=year_ago))
     roles = dict(members.values_list("role").annotate(n=Count("id")))
+    role_labels = dict(Member.Role.choices)
     record.subjects = [
-        ("Patients", f"{patients_held(practice=practice)} records held"),
         (
-            "Recipients of share links (clinicians asked for a second opinion)",
-            f"{len({link.recipient_email.lower() for link in recent_links})} "
-            "in the last 12 months",
+            gettext("Patients"),
+            gettext("%(count)s records held")
+            % {"count": patients_held(practice=practice)},
         ),
         (
-            "Practice staff",
-            ", ".join(f"{n} {role}" for role, n in sorted(roles.items())) or "none",
+            gettext(
+                "Recipients of share links (clinicians asked for a second opinion)"
+            ),
+            gettext("%(count)s in the last 12 months")
+            % {"count": len({link.recipient_email.lower() for link in recent_links})},
+        ),
+        (
+            gettext("Practice staff"),
+            ", ".join(
+                f"{role_labels.get(role, role)}: {n}"
+                for role, n in sorted(roles.items())
+            )
+            or gettext("none"),
         ),
     ]
     regions = photos_by_region(practice=practice)
     record.data = [
         (
-            "Identity and contact",
-            "name, date of birth, sex, record number, e-mail, telephone",
+            gettext("Identity and contact"),
+            gettext("name, date of birth, sex, record number, e-mail, telephone"),
         ),
-        ("Visits", "dates, reasons, clinical notes"),
+        (gettext("Visits"), gettext("dates, reasons, clinical notes")),
         (
-            "Clinical photographs (health data, Art. 9)",
-            f"{sum(r['n'] for r in regions)} photographs; by body region: "
-            + (", ".join(f"{r['body_region']} {r['n']}" for r in regions) or "none"),
+            gettext("Clinical photographs (health data, Art. 9)"),
+            gettext("%(count)s photographs; by body region: %(regions)s")
+            % {
+                "count": sum(r["n"] for r in regions),
+                "regions": ", ".join(f"{r['body_region']} {r['n']}" for r in regions)
+                or gettext("none"),
+            },
         ),
-        ("Consents", "signed forms, signatures, withdrawals"),
-        ("Access records", "audit log: who, what, when, from which address"),
+        (gettext("Consents"), gettext("signed forms, signatures, withdrawals")),
+        (
+            gettext("Access records"),
+            gettext("audit log: who, what, when, from which address"),
+        ),
     ]
     record.recipients = [
         (
-            "Share links (second opinion)",
+            gettext("Share links (second opinion)"),
             [
-                f"{len(recent_links)} links created in the last 12 months, "
-                f"{sum(1 for link in links if _open(link, now))} open now; "
-                f"each at most {practice.share_link_max_days} days"
+                gettext(
+                    "%(created)s links created in the last 12 months, %(open)s open "
+                    "now; each at most %(days)s days"
+                )
+                % {
+                    "created": len(recent_links),
+                    "open": sum(1 for link in links if _open(link, now)),
+                    "days": practice.share_link_max_days,
+                }
             ],
         ),
-        *processing.recipients(practice).items(),
+        *(
+            (str(name), lines)
+            for name, lines in processing.recipients(practice).items()
+        ),
     ]
     record.retention = [
         (
-            "Patient records",
-            f"{policy_years(practice)} years after the last visit (minors: at "
-            "least until that many years after their 18th birthday), unless a "
-            "legal hold applies; then erased by crypto-shredding",
+            gettext("Patient records"),
+            gettext(
+                "%(years)s years after the last visit (minors: at least until that "
+                "many years after their 18th birthday), unless a legal hold "
+                "applies; then erased by crypto-shredding"
+            )
+            % {"years": policy_years(practice)},
         ),
         (
-            "Share links",
-            "closed links lose the recipient's details 30 days after closing",
+            gettext("Share links"),
+            gettext("closed links lose the recipient's details 30 days after closing"),
         ),
         (
-            "Patient exports",
-            f"offered once for {settings.EXPORT_TTL_HOURS} hours, then deleted",
+            gettext("Patient exports"),
+            gettext("offered once for %(hours)s hours, then deleted")
+            % {"hours": settings.EXPORT_TTL_HOURS},
         ),
-        ("Audit log", f"{settings.AUDIT_RETENTION_DAYS} days"),
+        (
+            gettext("Audit log"),
+            ngettext("%(days)s day", "%(days)s days", settings.AUDIT_RETENTION_DAYS)
+            % {"days": settings.AUDIT_RETENTION_DAYS},
+        ),
     ]
     status = chain_status(practice=practice)
     verified = sum(1 for m in members if _has_second_factor(m.user))
     record.measures = [
         (
-            "Encryption at rest",
-            "each patient's photographs, documents and exports under the patient's "
-            "own AES-256-GCM key, wrapped by a versioned key-encryption key "
-            f"({len(settings.KEY_ENCRYPTION_KEYS)} version(s)); text fields "
-            "encrypted; search through a keyed blind index; erasure destroys "
-            "the patient's key",
+            gettext("Encryption at rest"),
+            gettext(
+                "each patient's photographs, documents and exports under the "
+                "patient's own AES-256-GCM key, wrapped by a versioned "
+                "key-encryption key (%(versions)s version(s)); text fields "
+                "encrypted; search through a keyed blind index; erasure destroys "
+                "the patient's key"
+            )
+            % {"versions": len(settings.KEY_ENCRYPTION_KEYS)},
         ),
         (
-            "Sign-in",
-            "password and a second factor (TOTP or passkey) for every member: "
-            f"{verified} of {len(members)} active members enrolled; sessions end "
-            f"after {settings.SESSION_COOKIE_AGE // 60} idle minutes",
+            gettext("Sign-in"),
+            gettext(
+                "password and a second factor (TOTP or passkey) for every member: "
+                "%(enrolled)s of %(members)s active members enrolled; sessions end "
+                "after %(minutes)s idle minutes"
+            )
+            % {
+                "enrolled": verified,
+                "members": len(members),
+                "minutes": settings.SESSION_COOKIE_AGE // 60,
+            },
         ),
-        ("Access control", "roles per practice; the permission matrix on every page"),
         (
-            "Audit",
-            "every read of patient data recorded in a hash chain; "
-            + (
-                f"last verified {timezone.localtime(status.checked_at):%d %b %Y %H:%M}"
-                f": {'intact' if status.intact else 'BROKEN'}"
-                if status
-                else "not verified yet"
-            ),
+            gettext("Access control"),
+            gettext("roles per practice; the permission matrix on every page"),
         ),
+        (gettext("Audit"), _audit_measure(status)),
     ]
     record.configuration = configuration()
     record.fingerprint = hashlib.sha256(
         json.dumps(record.configuration, sort_keys=True).encode()
     ).hexdigest()[:16]
     return record
+
+
+def _audit_measure(status) -> str:
+    if status is None:
+        verified = gettext("not verified yet")
+    else:
+        verified = gettext("last verified %(when)s: %(state)s") % {
+            "when": formats.date_format(
+                timezone.localtime(status.checked_at), "DATETIME_FORMAT"
+            ),
+            "state": gettext("intact") if status.intact else gettext("BROKEN"),
+        }
+    return gettext(
+        "every read of patient data recorded in a hash chain; %(verified)s"
+    ) % {"verified": verified}
 
 
 def _open(link, now) -> bool:

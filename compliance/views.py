@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from audit.actions import Action
@@ -70,7 +71,7 @@ def break_glass_decide(request, uuid):
     except BreakGlassError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Review recorded.")
+        messages.success(request, gettext("Review recorded."))
     return redirect("compliance:desk")
 
 

@@ -391,6 +391,8 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# 24-hour times in British English too (pixiodoc/formats/en_GB).
+FORMAT_MODULE_PATH = ["pixiodoc.formats"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
