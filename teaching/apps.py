@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TeachingConfig(AppConfig):
     name = "teaching"
-    verbose_name = "Teaching library"
+    verbose_name = _("Teaching library")
 
     def ready(self):
         # A withdrawal hides the patient's teaching images at once (S30); the
@@ -22,7 +23,7 @@ class TeachingConfig(AppConfig):
         from imaging.photo_actions import register_photo_action
 
         register_photo_action(
-            label="De-identify for teaching",
+            label=_("De-identify for teaching"),
             url_name="teaching:editor",
             action="edit_teaching",
         )

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pixiodoc.accounts.decorators import member_may
@@ -52,7 +53,7 @@ def case_export(request, uuid):
     case = _case(request, uuid)
     form = ExportForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Choose a format and a purpose.", status=400)
+        return HttpResponse(gettext("Choose a format and a purpose."), status=400)
     try:
         export = exports.export_case(
             actor=request.member,
@@ -77,7 +78,9 @@ def case_share(request, uuid):
     case = _case(request, uuid)
     form = ShareForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Say how many days the link stays open.", status=400)
+        return HttpResponse(
+            gettext("Say how many days the link stays open."), status=400
+        )
     try:
         link, token = shares.create_link(
             actor=request.member,
@@ -104,7 +107,7 @@ def case_share(request, uuid):
 def share_revoke(request, uuid):
     link = get_object_or_404(links_for(member=request.member), uuid=uuid)
     shares.revoke_link(actor=request.member, link=link, request=request)
-    messages.success(request, "The link is closed.")
+    messages.success(request, gettext("The link is closed."))
     return redirect("teaching:case", uuid=link.case.uuid)
 
 
@@ -119,6 +122,6 @@ def settings_page(request):
             watermark=form.cleaned_data["watermark"],
             request=request,
         )
-        messages.success(request, "Teaching settings saved.")
+        messages.success(request, gettext("Teaching settings saved."))
         return redirect("teaching:settings")
     return render(request, "teaching/settings.html", {"form": form})

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from functools import cache
 
+from django.utils.translation import gettext
 from PIL import Image, ImageFilter
 
 from teaching.exceptions import TeachingError
@@ -51,21 +52,27 @@ class Box:
 def clean_box(raw, *, cover_required: bool = True) -> Box:
     """A Box from untrusted JSON, clipped to the image; TeachingError when unusable."""
     if not isinstance(raw, dict):
-        raise TeachingError("Draw the boxes again: one of them was not understood.")
+        raise TeachingError(
+            gettext("Draw the boxes again: one of them was not understood.")
+        )
     values = []
     for key in ("x", "y", "w", "h"):
         value = raw.get(key)
         if not isinstance(value, int | float) or not -0.5 <= value <= 1.5:
-            raise TeachingError("A box lies outside the photo: draw it again.")
+            raise TeachingError(gettext("A box lies outside the photo: draw it again."))
         values.append(float(value))
     x, y, w, h = values
     left, top = max(0.0, x), max(0.0, y)
     right, bottom = min(1.0, x + w), min(1.0, y + h)
     if right - left < MIN_SIDE or bottom - top < MIN_SIDE:
-        raise TeachingError("A box is too small to cover anything: draw it again.")
+        raise TeachingError(
+            gettext("A box is too small to cover anything: draw it again.")
+        )
     cover = raw.get("cover", "black")
     if cover_required and cover not in COVERS:
-        raise TeachingError("Each box either blurs or blacks out what it covers.")
+        raise TeachingError(
+            gettext("Each box either blurs or blacks out what it covers.")
+        )
     return Box(
         round(left, 5),
         round(top, 5),
@@ -78,10 +85,14 @@ def clean_box(raw, *, cover_required: bool = True) -> Box:
 def clean_edits(raw) -> tuple[Box | None, list[Box]]:
     """(crop, covers) from the editor's JSON: {"crop": box|null, "boxes": [box...]}."""
     if not isinstance(raw, dict):
-        raise TeachingError("The editor's changes were not understood: try again.")
+        raise TeachingError(
+            gettext("The editor's changes were not understood: try again.")
+        )
     boxes = raw.get("boxes") or []
     if not isinstance(boxes, list) or len(boxes) > MAX_BOXES:
-        raise TeachingError(f"Use at most {MAX_BOXES} boxes.")
+        raise TeachingError(
+            gettext("Use at most %(count)s boxes.") % {"count": MAX_BOXES}
+        )
     crop = raw.get("crop")
     return (
         clean_box(crop, cover_required=False) if crop else None,

@@ -11,6 +11,8 @@ import zipfile
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from audit.actions import Action
@@ -26,7 +28,7 @@ from teaching.services import decrypt_image, settings_for
 
 FORMATS = ("zip", "pptx")
 PURPOSES = (TEACHING, PUBLICATION)
-WATERMARK_TEXT = "Teaching use only"
+WATERMARK_TEXT = _("Teaching use only")
 PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
@@ -42,7 +44,7 @@ def caption(image: TeachingImage) -> str:
     if image.diagnosis:
         parts.append(image.diagnosis)
     if image.tag_list:
-        parts.append("Tags: " + ", ".join(image.tag_list))
+        parts.append(gettext("Tags: %(tags)s") % {"tags": ", ".join(image.tag_list)})
     return " · ".join(parts)
 
 
@@ -50,13 +52,15 @@ def export_case(
     *, actor: Member, case: TeachingCase, fmt: str, purpose: str, request=None
 ) -> Export:
     if case.practice_id != actor.practice_id:
-        raise TeachingError("This case belongs to another practice.")
+        raise TeachingError(gettext("This case belongs to another practice."))
     if not actor.may("edit_teaching"):
-        raise TeachingError("Only owners and clinicians may export cases.")
+        raise TeachingError(gettext("Only owners and clinicians may export cases."))
     if fmt not in FORMATS:
-        raise TeachingError("Choose a ZIP of images or a slide deck.")
+        raise TeachingError(gettext("Choose a ZIP of images or a slide deck."))
     if purpose not in PURPOSES:
-        raise TeachingError("Say whether the export is for teaching or publication.")
+        raise TeachingError(
+            gettext("Say whether the export is for teaching or publication.")
+        )
     images = usable_images(case=case, purpose=purpose)
     watermark = settings_for(practice=actor.practice).watermark
     pictures = [_picture(image, watermark=watermark) for image in images]
@@ -77,20 +81,24 @@ def usable_images(*, case: TeachingCase, purpose: str) -> list[TeachingImage]:
     """Every image of the case, or TeachingConsentMissing naming what to do."""
     images = case_images(case=case)
     if not images:
-        raise TeachingError("This case has no images yet.")
+        raise TeachingError(gettext("This case has no images yet."))
     if not all(is_visible(image) for image in images):
         raise TeachingConsentMissing(
-            "A patient has withdrawn teaching consent for an image of this case, "
-            "so the case cannot be exported. Delete that image from the case first."
+            gettext(
+                "A patient has withdrawn teaching consent for an image of this case, "
+                "so the case cannot be exported. Delete that image from the case first."
+            )
         )
     if purpose == PUBLICATION and not all(
         image.for_publication and has_consent(image.patient, PUBLICATION)
         for image in images
     ):
         raise TeachingConsentMissing(
-            "Not every image of this case is cleared for publication with the "
-            "patient's publication consent. Export it for teaching, or remove the "
-            "images that are not cleared."
+            gettext(
+                "Not every image of this case is cleared for publication with the "
+                "patient's publication consent. Export it for teaching, or remove the "
+                "images that are not cleared."
+            )
         )
     return images
 
@@ -98,7 +106,7 @@ def usable_images(*, case: TeachingCase, purpose: str) -> list[TeachingImage]:
 def _picture(image: TeachingImage, *, watermark: str) -> bytes:
     data = decrypt_image(image=image, rendition="display")
     if watermark == TeachingSettings.Watermark.TEACHING_ONLY:
-        return burn(data, text=WATERMARK_TEXT)
+        return burn(data, text=str(WATERMARK_TEXT))
     return data
 
 

@@ -1,51 +1,54 @@
 import json
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from imaging import regions
 from teaching.exports import FORMATS, PURPOSES
 from teaching.models import SHARE_MAX_DAYS, TeachingSettings
 from teaching.shares import DEFAULT_DAYS
 
-NO_NAMES = "Never a name, record number or date of birth: the library is shared."
+NO_NAMES = _("Never a name, record number or date of birth: the library is shared.")
 
 
 class DeidentifyForm(forms.Form):
     """What goes with a de-identified image; `edits` is the editor's JSON."""
 
     edits = forms.CharField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label="Title", max_length=200, help_text=NO_NAMES)
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=NO_NAMES)
     body_region = forms.ChoiceField(
-        label="Body region", choices=[("", "Choose a body region")] + regions.CHOICES
+        label=_("Body region"),
+        choices=[("", _("Choose a body region")), *regions.CHOICES],
     )
     diagnosis = forms.CharField(
-        label="Diagnosis",
+        label=_("Diagnosis"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     tags = forms.CharField(
-        label="Tags",
+        label=_("Tags"),
         required=False,
         max_length=300,
-        help_text="Optional, separated by commas (for example: melanoma, before).",
+        help_text=_("Optional, separated by commas (for example: melanoma, before)."),
     )
-    case = forms.ChoiceField(label="Add to case", required=False)
+    case = forms.ChoiceField(label=_("Add to case"), required=False)
     new_case_title = forms.CharField(
-        label="…or start a new case titled",
+        label=_("…or start a new case titled"),
         required=False,
         max_length=200,
-        help_text="A case groups images shown together (before and after, say).",
+        help_text=_("A case groups images shown together (before and after, say)."),
     )
     for_publication = forms.BooleanField(
-        label="Cleared for publication (needs the patient's publication consent)",
+        label=_("Cleared for publication (needs the patient's publication consent)"),
         required=False,
     )
 
     def __init__(self, *args, cases=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.cases = {str(case.uuid): case for case in cases}
-        self.fields["case"].choices = [("", "No case")] + [
+        self.fields["case"].choices = [("", gettext("No case"))] + [
             (key, case.title) for key, case in self.cases.items()
         ]
 
@@ -56,7 +59,8 @@ class DeidentifyForm(forms.Form):
         except ValueError:
             # The field is hidden: the message goes where the member sees it.
             self.add_error(
-                None, "The editor's boxes were not understood: draw them again."
+                None,
+                gettext("The editor's boxes were not understood: draw them again."),
             )
             return {}
 
@@ -65,32 +69,34 @@ class DeidentifyForm(forms.Form):
 
 
 class LibraryFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     region = forms.ChoiceField(
-        label="Body region",
+        label=_("Body region"),
         required=False,
-        choices=[("", "All regions")] + regions.CHOICES,
+        choices=[("", _("All regions")), *regions.CHOICES],
     )
-    tag = forms.CharField(label="Tag", required=False, max_length=40)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
+
+
+FORMAT_LABELS = {"zip": _("ZIP of JPEGs"), "pptx": _("Slide deck")}
+PURPOSE_LABELS = {"teaching": _("Teaching"), "publication": _("Publication")}
 
 
 class ExportForm(forms.Form):
     format = forms.ChoiceField(
-        label="Format",
-        choices=[
-            (f, {"zip": "ZIP of JPEGs", "pptx": "Slide deck"}[f]) for f in FORMATS
-        ],
+        label=_("Format"),
+        choices=[(f, FORMAT_LABELS[f]) for f in FORMATS],
     )
     purpose = forms.ChoiceField(
-        label="For",
-        choices=[(p, p.title()) for p in PURPOSES],
+        label=_("For"),
+        choices=[(p, PURPOSE_LABELS[p]) for p in PURPOSES],
         initial="teaching",
     )
 
 
 class ShareForm(forms.Form):
     days = forms.IntegerField(
-        label="Days the link stays open",
+        label=_("Days the link stays open"),
         min_value=1,
         max_value=SHARE_MAX_DAYS,
         initial=DEFAULT_DAYS,
@@ -99,7 +105,7 @@ class ShareForm(forms.Form):
 
 class SettingsForm(forms.Form):
     watermark = forms.ChoiceField(
-        label="Watermark on exported images",
+        label=_("Watermark on exported images"),
         choices=TeachingSettings.Watermark.choices,
         widget=forms.RadioSelect,
     )

@@ -1,24 +1,32 @@
 """How the audit pages name teaching images, cases and links (audit.lookups.register_labels)."""
 
 from django.utils import formats
+from django.utils.translation import gettext
 
 from teaching.models import TeachingCase, TeachingImage, TeachingShareLink
 
 
 def image_labels(practice, uuids) -> dict:
     rows = TeachingImage.objects.filter(practice=practice, uuid__in=uuids)
-    return {image.uuid: f"teaching image “{image.title}”" for image in rows}
+    return {
+        image.uuid: gettext("teaching image “%(title)s”") % {"title": image.title}
+        for image in rows
+    }
 
 
 def case_labels(practice, uuids) -> dict:
     rows = TeachingCase.objects.filter(practice=practice, uuid__in=uuids)
-    return {case.uuid: f"teaching case “{case.title}”" for case in rows}
+    return {
+        case.uuid: gettext("teaching case “%(title)s”") % {"title": case.title}
+        for case in rows
+    }
 
 
 def link_labels(practice, uuids) -> dict:
     rows = TeachingShareLink.objects.filter(practice=practice, uuid__in=uuids)
     return {
-        link.uuid: f"the teaching link of {formats.date_format(link.created_at)}"
+        link.uuid: gettext("the teaching link of %(day)s")
+        % {"day": formats.date_format(link.created_at)}
         for link in rows
     }
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 from imaging import regions
@@ -26,8 +27,8 @@ class TeachingSettings(models.Model):
     """What a practice chooses for its teaching exports."""
 
     class Watermark(models.TextChoices):
-        NONE = "none", "No watermark"
-        TEACHING_ONLY = "teaching_only", "“Teaching use only”"
+        NONE = "none", _("No watermark")
+        TEACHING_ONLY = "teaching_only", _("“Teaching use only”")
 
     practice = models.OneToOneField(
         "accounts.Practice", on_delete=models.CASCADE, related_name="+"

@@ -11,6 +11,8 @@ import uuid as uuid_module
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.actions import Action
 from audit.services import record_event
@@ -28,12 +30,12 @@ from teaching.selectors import PUBLICATION, TEACHING, is_visible
 logger = logging.getLogger(__name__)
 
 FIX = {
-    TEACHING: (
+    TEACHING: _(
         "This patient has not given consent to teaching use, so none of their "
         "photos can go into the teaching library. Record a consent that grants "
         "teaching from the patient's page (Record consent) first."
     ),
-    PUBLICATION: (
+    PUBLICATION: _(
         "This patient has not given consent to publication, so the image cannot "
         "be cleared for publication. Leave “for publication” unticked, or record "
         "a consent that grants publication from the patient's page first."
@@ -47,7 +49,7 @@ class TeachingImageUnreadable(TeachingError):
 
 def require_consent(*, patient, purpose: str) -> None:
     if not has_consent(patient, purpose):
-        raise TeachingConsentMissing(FIX[purpose])
+        raise TeachingConsentMissing(str(FIX[purpose]))
 
 
 def _require(actor: Member, action: str, message: str) -> None:
@@ -77,18 +79,22 @@ def deidentify_photo(
     """
     patient = photo.patient
     if patient.practice_id != actor.practice_id or patient.is_blocked:
-        raise TeachingError("This photo belongs to another practice.")
-    _require(actor, "edit_teaching", "Only owners and clinicians may add images.")
+        raise TeachingError(gettext("This photo belongs to another practice."))
+    _require(
+        actor, "edit_teaching", gettext("Only owners and clinicians may add images.")
+    )
     require_consent(patient=patient, purpose=TEACHING)
     if for_publication:
         require_consent(patient=patient, purpose=PUBLICATION)
     title = " ".join(title.split())[:200]
     if not title:
-        raise TeachingError("Give the image a title (what it shows, no names).")
+        raise TeachingError(
+            gettext("Give the image a title (what it shows, no names).")
+        )
     if body_region not in regions.BY_KEY:
-        raise TeachingError("Choose a body region from the list.")
+        raise TeachingError(gettext("Choose a body region from the list."))
     if case is not None and case.practice_id != actor.practice_id:
-        raise TeachingError("This case belongs to another practice.")
+        raise TeachingError(gettext("This case belongs to another practice."))
     tags = normalise_tags(tags)
     crop, covers = deidentify.clean_edits(edits)
     original = read_rendition(
@@ -167,8 +173,10 @@ def set_publication(
 ) -> TeachingImage:
     """Clear an image for publication (needs publication consent now) or withdraw it."""
     if image.practice_id != actor.practice_id:
-        raise TeachingError("This image belongs to another practice.")
-    _require(actor, "edit_teaching", "Only owners and clinicians clear images.")
+        raise TeachingError(gettext("This image belongs to another practice."))
+    _require(
+        actor, "edit_teaching", gettext("Only owners and clinicians clear images.")
+    )
     if cleared:
         require_consent(patient=image.patient, purpose=PUBLICATION)
     locked = TeachingImage.objects.select_for_update().get(pk=image.pk)
@@ -200,8 +208,10 @@ def read_image(
     the view (imaging.covering: one event for a library page of thumbnails).
     """
     if image.practice_id != actor.practice_id:
-        raise TeachingError("This image belongs to another practice.")
-    _require(actor, "view_teaching", "Your role may not see the teaching library.")
+        raise TeachingError(gettext("This image belongs to another practice."))
+    _require(
+        actor, "view_teaching", gettext("Your role may not see the teaching library.")
+    )
     if not is_visible(image):
         raise TeachingConsentMissing(FIX[TEACHING])
     data = decrypt_image(image=image, rendition=rendition)
@@ -253,8 +263,10 @@ def record_library_viewed(*, actor: Member, images, page: str, request=None) -> 
 def delete_image(*, actor: Member, image: TeachingImage, request=None) -> None:
     """Delete a teaching image and its blobs at once (hidden ones included)."""
     if image.practice_id != actor.practice_id:
-        raise TeachingError("This image belongs to another practice.")
-    _require(actor, "edit_teaching", "Only owners and clinicians may delete images.")
+        raise TeachingError(gettext("This image belongs to another practice."))
+    _require(
+        actor, "edit_teaching", gettext("Only owners and clinicians may delete images.")
+    )
     names = [image.blob_name(r) for r in RENDITIONS]
     record_event(
         action=Action.TEACHING_IMAGE_DELETED,
@@ -295,7 +307,10 @@ def hide_after_withdrawal(*, patient, purpose, actor, withdrawal) -> list[str]:
             patient=patient,
             details={"withdrawal": str(withdrawal.uuid)},
         )
-    return [f"Hid teaching image {i.uuid} from the library" for i in images]
+    return [
+        gettext("Hid teaching image %(uuid)s from the library") % {"uuid": i.uuid}
+        for i in images
+    ]
 
 
 def unclear_after_withdrawal(*, patient, purpose, actor, withdrawal) -> list[str]:
@@ -309,7 +324,9 @@ def unclear_after_withdrawal(*, patient, purpose, actor, withdrawal) -> list[str
         image.for_publication = False
         image.save(update_fields=["for_publication"])
     return [
-        f"Teaching image {i.uuid} no longer cleared for publication" for i in images
+        gettext("Teaching image %(uuid)s no longer cleared for publication")
+        % {"uuid": i.uuid}
+        for i in images
     ]
 
 
@@ -321,10 +338,10 @@ def settings_for(*, practice) -> TeachingSettings:
 
 @transaction.atomic
 def set_watermark(*, actor: Member, watermark: str, request=None) -> TeachingSettings:
-    _require(actor, "manage_practice", "Only owners change practice settings.")
+    _require(actor, "manage_practice", gettext("Only owners change practice settings."))
     if watermark not in TeachingSettings.Watermark.values:
-        raise TeachingError("Choose no watermark or “Teaching use only”.")
-    chosen, _ = TeachingSettings.objects.update_or_create(
+        raise TeachingError(gettext("Choose no watermark or “Teaching use only”."))
+    chosen, _created = TeachingSettings.objects.update_or_create(
         practice=actor.practice, defaults={"watermark": watermark}
     )
     record_event(

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
@@ -38,16 +39,20 @@ def create_link(
 ) -> tuple[TeachingShareLink, str]:
     """A new link and its token; the token is shown once and never stored (S21)."""
     if case.practice_id != actor.practice_id:
-        raise TeachingError("This case belongs to another practice.")
+        raise TeachingError(gettext("This case belongs to another practice."))
     if not actor.may("edit_teaching"):
-        raise TeachingError("Only owners and clinicians may share cases.")
+        raise TeachingError(gettext("Only owners and clinicians may share cases."))
     if not 1 <= days <= SHARE_MAX_DAYS:
-        raise TeachingError(f"A link lasts from 1 to {SHARE_MAX_DAYS} days.")
+        raise TeachingError(
+            gettext("A link lasts from 1 to %(days)s days.") % {"days": SHARE_MAX_DAYS}
+        )
     images = case_images(case=case)
     if not images or not all(is_visible(image) for image in images):
         raise TeachingError(
-            "Only a case whose every image is in the library with teaching consent "
-            "can be shared."
+            gettext(
+                "Only a case whose every image is in the library with teaching consent "
+                "can be shared."
+            )
         )
     token = tokens.new_token()
     now = timezone.now()
@@ -74,9 +79,9 @@ def create_link(
 @transaction.atomic
 def revoke_link(*, actor: Member, link: TeachingShareLink, request=None) -> None:
     if link.practice_id != actor.practice_id:
-        raise TeachingError("This link belongs to another practice.")
+        raise TeachingError(gettext("This link belongs to another practice."))
     if not actor.may("edit_teaching"):
-        raise TeachingError("Only owners and clinicians may revoke links.")
+        raise TeachingError(gettext("Only owners and clinicians may revoke links."))
     if link.revoked_at is not None:
         return
     link.revoked_at = timezone.now()

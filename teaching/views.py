@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.actions import Action, Outcome
@@ -124,7 +125,9 @@ def save_image(request, uuid):
         except (TeachingError, ImagingError) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "The de-identified image is in the library.")
+            messages.success(
+                request, gettext("The de-identified image is in the library.")
+            )
             return redirect("teaching:image", uuid=image.uuid)
     return render(
         request,
@@ -255,7 +258,7 @@ def image_download(request, uuid):
         raise Http404 from None
     watermark = settings_for(practice=request.member.practice).watermark
     if watermark == TeachingSettings.Watermark.TEACHING_ONLY:
-        body = burn(body, text=exports.WATERMARK_TEXT)
+        body = burn(body, text=str(exports.WATERMARK_TEXT))
     name = f"teaching-{str(image.uuid)[:8]}.jpg"
     response = image_response(body, "image/jpeg", name)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -287,5 +290,5 @@ def image_delete(request, uuid):
         uuid=uuid,
     )
     delete_image(actor=request.member, image=image, request=request)
-    messages.success(request, "The teaching image was deleted.")
+    messages.success(request, gettext("The teaching image was deleted."))
     return redirect("teaching:library")
