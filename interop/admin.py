@@ -7,6 +7,7 @@ secrets are write-only here: the form never shows a stored one.
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from interop.models import DicomSettings, PacsDestination
 from pixiodoc.accounts.admin import PracticeScopedAdmin
@@ -32,12 +33,14 @@ class DicomSettingsAdmin(OwnPracticeAdmin):
 
 class DestinationForm(forms.ModelForm):
     url = forms.URLField(
-        required=False, max_length=300, assume_scheme="https", label="DICOMweb URL"
+        required=False, max_length=300, assume_scheme="https", label=_("DICOMweb URL")
     )
     secret = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Password (basic) or token (bearer); leave empty to keep the stored one.",
+        help_text=_(
+            "Password (basic) or token (bearer); leave empty to keep the stored one."
+        ),
     )
 
     class Meta:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InteropConfig(AppConfig):
     name = "interop"
-    verbose_name = "Interoperability"
+    verbose_name = _("Interoperability")
 
     def ready(self):
         # The patient export ZIP carries the FHIR Bundle (GDPR Art. 20 in a

@@ -7,6 +7,7 @@ are scoped and audited like a member's (as `import_photos` does).
 from datetime import date
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext
 
 from patients.selectors import patient_uuid_for_record_number
 from pixiodoc.accounts.models import Member, Practice
@@ -21,7 +22,7 @@ def bad(message: str) -> CommandError:
 def practice(slug: str) -> Practice:
     found = Practice.objects.filter(slug=slug).first()
     if found is None:
-        raise bad(f"no practice with slug {slug!r}")
+        raise bad(gettext("no practice with slug %(slug)r") % {"slug": slug})
     return found
 
 
@@ -33,7 +34,7 @@ def acting_owner(practice: Practice) -> Member:
         .first()
     )
     if owner is None:
-        raise bad("the practice has no active owner")
+        raise bad(gettext("the practice has no active owner"))
     return owner
 
 
@@ -43,7 +44,7 @@ def patient(member: Member, record_number: str):
     uuid = patient_uuid_for_record_number(member.practice, record_number)
     found = patients_for(member=member).filter(uuid=uuid).first() if uuid else None
     if found is None:
-        raise bad("no such patient in that practice (give the record number)")
+        raise bad(gettext("no such patient in that practice (give the record number)"))
     return found
 
 
@@ -53,4 +54,4 @@ def visit_date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise bad("--visit-date must be YYYY-MM-DD") from None
+        raise bad(gettext("--visit-date must be YYYY-MM-DD")) from None

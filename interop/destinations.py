@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from audit.actions import Action
 from audit.services import record_event
@@ -11,7 +12,9 @@ from interop.models import PacsDestination
 
 def _require_owner(actor) -> None:
     if not actor.may("manage_practice"):
-        raise InteropError("Only the practice's owner may configure PACS destinations.")
+        raise InteropError(
+            gettext("Only the practice's owner may configure PACS destinations.")
+        )
 
 
 @transaction.atomic
@@ -33,7 +36,9 @@ def add_destination(
     _require_owner(actor)
     if bool(url) == bool(ae_title or host or port):
         raise InteropError(
-            "Give either a DICOMweb URL or an AE title, host and port, not both."
+            gettext(
+                "Give either a DICOMweb URL or an AE title, host and port, not both."
+            )
         )
     destination = PacsDestination(
         practice=actor.practice,
@@ -59,10 +64,13 @@ def add_destination(
         problems = "; ".join(
             f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()
         )
-        raise InteropError(f"Check the destination: {problems}") from None
+        raise InteropError(
+            gettext("Check the destination: %(problems)s") % {"problems": problems}
+        ) from None
     except IntegrityError:
         raise InteropError(
-            f"The practice already has a destination named {name!r}."
+            gettext("The practice already has a destination named %(name)r.")
+            % {"name": name}
         ) from None
     record_event(
         action=Action.PACS_DESTINATION_ADDED,
@@ -79,7 +87,7 @@ def remove_destination(*, actor, destination: PacsDestination, request=None) -> 
     """Remove it with its per-photo states; the audit keeps what was sent."""
     _require_owner(actor)
     if destination.practice_id != actor.practice_id:
-        raise InteropError("This destination belongs to another practice.")
+        raise InteropError(gettext("This destination belongs to another practice."))
     record_event(
         action=Action.PACS_DESTINATION_REMOVED,
         actor=actor,

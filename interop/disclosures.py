@@ -5,6 +5,9 @@ Registered with audit.disclosures and pixiodoc.processing: neither names interop
 
 from uuid import UUID
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from audit.actions import Action
 from audit.disclosures import Described, register_disclosure
 from interop.models import PacsDestination
@@ -31,8 +34,8 @@ def describe_pushes(practice, events) -> dict:
             continue
         found[event.uuid] = Described(
             recipient=f"PACS {destination.name} ({destination.address})",
-            what="1 photograph as a DICOM image",
-            purpose="Treatment: archived in the PACS",
+            what=gettext("1 photograph as a DICOM image"),
+            purpose=gettext("Treatment: archived in the PACS"),
         )
     return found
 
@@ -46,4 +49,4 @@ def destination_lines(practice) -> list[str]:
 
 def register() -> None:
     register_disclosure(Action.PACS_PUSHED, describe_pushes)
-    register_recipients("PACS destinations", destination_lines)
+    register_recipients(_("PACS destinations"), destination_lines)

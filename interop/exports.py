@@ -9,6 +9,8 @@ ZIP through the section registered in apps.py.
 import json
 import logging
 
+from django.utils.translation import gettext
+
 from audit.actions import Action
 from audit.services import record_event
 from consent.selectors import consent_history
@@ -51,10 +53,12 @@ def export_dicom(
 ) -> list[tuple[str, bytes]]:
     """The file-set (objects and DICOMDIR) of a patient's or one visit's photos."""
     if not actor.may("view_patients") or patient.practice_id != actor.practice_id:
-        raise InteropError("Only staff of this practice may export its photos.")
+        raise InteropError(
+            gettext("Only staff of this practice may export its photos.")
+        )
     photos = photos_to_export(member=actor, patient=patient, visit=visit)
     if not photos:
-        raise InteropError("There are no photos to export.")
+        raise InteropError(gettext("There are no photos to export."))
     root = dicom.uid_root_for(patient.practice)
     datasets = dicom_datasets(actor=actor, photos=photos, root=root)
     record_event(
@@ -69,7 +73,9 @@ def export_dicom(
         },
     )
     if not datasets:
-        raise InteropError("None of these photos could be read; nothing to export.")
+        raise InteropError(
+            gettext("None of these photos could be read; nothing to export.")
+        )
     return dicom.file_set(datasets)
 
 
@@ -86,7 +92,9 @@ def bundle_for(*, patient, photos) -> dict:
 def export_fhir(*, actor, patient, request=None) -> bytes:
     """The patient's FHIR Bundle as JSON bytes; audited."""
     if not actor.may("view_patients") or patient.practice_id != actor.practice_id:
-        raise InteropError("Only staff of this practice may export its records.")
+        raise InteropError(
+            gettext("Only staff of this practice may export its records.")
+        )
     bundle = bundle_for(
         patient=patient, photos=photos_to_export(member=actor, patient=patient)
     )

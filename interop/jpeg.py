@@ -8,6 +8,8 @@ describe encapsulated JPEG bytes (PS3.5 8.2.1, A.4.1), and only a baseline
 import struct
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from interop.exceptions import InteropError
 
 SOF_BASELINE = 0xC0
@@ -28,7 +30,7 @@ class JpegFrame:
 def read_frame(data: bytes) -> JpegFrame:
     """The frame header of a baseline JPEG; InteropError for anything else."""
     if data[:2] != b"\xff\xd8":
-        raise InteropError("The stored original is not a JPEG file.")
+        raise InteropError(gettext("The stored original is not a JPEG file."))
     at = 2
     while at + 4 <= len(data):
         if data[at] != 0xFF:
@@ -44,8 +46,10 @@ def read_frame(data: bytes) -> JpegFrame:
         if marker in SOF_MARKERS:
             if marker != SOF_BASELINE:
                 raise InteropError(
-                    "The stored original is not a baseline JPEG; it cannot be sent "
-                    "under the JPEG Baseline transfer syntax."
+                    gettext(
+                        "The stored original is not a baseline JPEG; it cannot be sent "
+                        "under the JPEG Baseline transfer syntax."
+                    )
                 )
             precision, height, width, count = struct.unpack(
                 ">BHHB", data[at + 4 : at + 10]
@@ -63,4 +67,4 @@ def read_frame(data: bytes) -> JpegFrame:
         if marker == 0xDA:  # start of scan before any frame header
             break
         at += 2 + length
-    raise InteropError("The stored original JPEG has no frame header.")
+    raise InteropError(gettext("The stored original JPEG has no frame header."))

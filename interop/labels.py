@@ -1,11 +1,16 @@
 """How the audit pages name PACS destinations (audit.lookups.register_labels)."""
 
+from django.utils.translation import gettext
+
 from interop.models import PacsDestination
 
 
 def destination_labels(practice, uuids) -> dict:
     rows = PacsDestination.objects.filter(practice=practice, uuid__in=uuids)
-    return {d.uuid: f"the PACS destination {d.name}" for d in rows}
+    return {
+        d.uuid: gettext("the PACS destination %(name)s") % {"name": d.name}
+        for d in rows
+    }
 
 
 def register() -> None:

@@ -8,6 +8,7 @@ job is queued, so a stopped broker or a PACS that is down loses nothing.
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField
 
 from interop.uids import validate_uid_root
@@ -25,7 +26,7 @@ class DicomSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "DICOM settings"
+        verbose_name_plural = _("DICOM settings")
 
     def __str__(self):
         return f"DICOM settings of practice {self.practice_id}"
@@ -33,13 +34,13 @@ class DicomSettings(models.Model):
 
 class PacsDestination(models.Model):
     class Protocol(models.TextChoices):
-        DICOMWEB = "dicomweb", "DICOMweb STOW-RS"
-        DIMSE = "dimse", "DIMSE C-STORE"
+        DICOMWEB = "dicomweb", _("DICOMweb STOW-RS")
+        DIMSE = "dimse", _("DIMSE C-STORE")
 
     class Auth(models.TextChoices):
-        NONE = "none", "None"
-        BASIC = "basic", "Basic (user name and password)"
-        BEARER = "bearer", "Bearer token"
+        NONE = "none", _("None")
+        BASIC = "basic", _("Basic (user name and password)")
+        BEARER = "bearer", _("Bearer token")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(
@@ -96,9 +97,9 @@ class PacsPush(models.Model):
     """The state of one photo at one destination; sending again reuses the row."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     destination = models.ForeignKey(

@@ -14,6 +14,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
@@ -26,7 +28,7 @@ from pixiodoc import blobs, crypto, jobs
 
 logger = logging.getLogger(__name__)
 Status = PacsPush.Status
-NO_CONSENT = (
+NO_CONSENT = _(
     "This patient has not given consent to treatment photographs, so no photo is "
     "sent to a PACS. Record consent from the patient's page (Record consent) first."
 )
@@ -37,17 +39,21 @@ def push_photos(
 ) -> list[PacsPush]:
     """Queue the patient's (or one visit's) photos for the destination."""
     if not actor.may("send_to_pacs"):
-        raise InteropError("Only owners and clinicians may send photos to a PACS.")
+        raise InteropError(
+            gettext("Only owners and clinicians may send photos to a PACS.")
+        )
     if (
         destination.practice_id != actor.practice_id
         or patient.practice_id != actor.practice_id
     ):
-        raise InteropError("This destination or patient belongs to another practice.")
+        raise InteropError(
+            gettext("This destination or patient belongs to another practice.")
+        )
     if not has_consent(patient, TREATMENT):
-        raise InteropError(NO_CONSENT)
+        raise InteropError(str(NO_CONSENT))
     photos = photos_to_export(member=actor, patient=patient, visit=visit)
     if not photos:
-        raise InteropError("There are no photos to send.")
+        raise InteropError(gettext("There are no photos to send."))
     root = dicom.uid_root_for(patient.practice)
     with transaction.atomic():
         pushes = []
@@ -109,10 +115,12 @@ def deliver(*, push_uuid: str, final_attempt: bool = True) -> PacsPush | None:
     try:
         # Asked at send time: a withdrawal or an erasure request counts at once.
         if photo.deleted_at is not None or patient.is_blocked:
-            raise PushDenied("The photo was deleted or the record is being erased.")
+            raise PushDenied(
+                gettext("The photo was deleted or the record is being erased.")
+            )
         if not has_consent(patient, TREATMENT):
             raise PushDenied(
-                "The patient's treatment consent no longer holds; not sent."
+                gettext("The patient's treatment consent no longer holds; not sent.")
             )
         dataset = dicom.photo_dataset(
             photo=photo,
@@ -147,7 +155,7 @@ def _original(photo) -> bytes:
     except (crypto.IntegrityError, OSError) as error:
         logger.error("push: photo %s unreadable: %s", photo.uuid, type(error).__name__)
         raise InteropError(
-            "The photo failed its integrity check and cannot be sent."
+            gettext("The photo failed its integrity check and cannot be sent.")
         ) from None
 
 

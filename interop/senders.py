@@ -8,6 +8,7 @@ are PHI-free: they name what went wrong, never the object's contents.
 
 import requests
 from dicomweb_client.api import DICOMwebClient
+from django.utils.translation import gettext
 from pydicom.dataset import Dataset
 from pynetdicom import AE
 
@@ -50,14 +51,21 @@ def stow(*, destination, dataset: Dataset) -> None:
         code = error.response.status_code if error.response is not None else 0
         if code in (401, 403):
             raise InteropError(
-                f"The PACS refused our credentials (HTTP {code}); check the "
-                "destination's user name, password or token."
+                gettext(
+                    "The PACS refused our credentials (HTTP %(code)s); check the "
+                    "destination's user name, password or token."
+                )
+                % {"code": code}
             ) from None
         if code >= 500 or code in (404, 408, 429):
-            raise PacsUnavailable(f"The PACS answered HTTP {code}.") from None
-        raise InteropError(f"The PACS refused the photo (HTTP {code}).") from None
+            raise PacsUnavailable(
+                gettext("The PACS answered HTTP %(code)s.") % {"code": code}
+            ) from None
+        raise InteropError(
+            gettext("The PACS refused the photo (HTTP %(code)s).") % {"code": code}
+        ) from None
     except (requests.ConnectionError, requests.Timeout):
-        raise PacsUnavailable("The PACS could not be reached.") from None
+        raise PacsUnavailable(gettext("The PACS could not be reached.")) from None
     failed = [
         item
         for item in answer.get("FailedSOPSequence", [])
@@ -65,7 +73,10 @@ def stow(*, destination, dataset: Dataset) -> None:
     ]
     if failed:
         reason = failed[0].get("FailureReason", 0)
-        raise InteropError(f"The PACS refused the photo (failure 0x{reason:04X}).")
+        raise InteropError(
+            gettext("The PACS refused the photo (failure %(code)s).")
+            % {"code": f"0x{reason:04X}"}
+        )
 
 
 def c_store(*, destination, dataset: Dataset) -> None:
@@ -82,19 +93,20 @@ def c_store(*, destination, dataset: Dataset) -> None:
             f"({destination.calling_ae_title} calling {destination.ae_title})."
         )
     if not association.is_established:
-        raise PacsUnavailable("The PACS could not be reached.")
+        raise PacsUnavailable(gettext("The PACS could not be reached."))
     if not association.accepted_contexts:
         association.release()
         raise InteropError(
-            "The PACS does not accept VL Photographic Images in JPEG Baseline."
+            gettext("The PACS does not accept VL Photographic Images in JPEG Baseline.")
         )
     try:
         status = association.send_c_store(dataset)
     finally:
         association.release()
     if not status or "Status" not in status:
-        raise PacsUnavailable("The PACS did not answer.")
+        raise PacsUnavailable(gettext("The PACS did not answer."))
     if status.Status not in STORED:
         raise InteropError(
-            f"The PACS refused the photo (C-STORE status 0x{status.Status:04X})."
+            gettext("The PACS refused the photo (C-STORE status %(code)s).")
+            % {"code": f"0x{status.Status:04X}"}
         )

@@ -9,6 +9,7 @@ import re
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 # A root leaves room for ".2.<10-digit visit id>.<2-digit region>" within 64.
 MAX_ROOT = 44
@@ -19,8 +20,11 @@ STUDY, SERIES, INSTANCE = "1", "2", "3"
 def validate_uid_root(value: str) -> None:
     if len(value) > MAX_ROOT or not _UID.match(value):
         raise ValidationError(
-            f"Enter a UID root of digits and dots (no leading zeros), at most "
-            f"{MAX_ROOT} characters, e.g. 1.2.826.0.1.3680043.10.123"
+            gettext(
+                "Enter a UID root of digits and dots (no leading zeros), at most "
+                "%(most)s characters, e.g. 1.2.826.0.1.3680043.10.123"
+            )
+            % {"most": MAX_ROOT}
         )
 
 

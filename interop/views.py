@@ -9,6 +9,7 @@ import zipfile
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from interop.exceptions import InteropError
@@ -98,7 +99,7 @@ def _send(request, *, patient, visit, back: str):
         .first()
     )
     if destination is None:
-        messages.error(request, "Choose a PACS destination to send to.")
+        messages.error(request, gettext("Choose a PACS destination to send to."))
         return redirect(back)
     try:
         pushes = push_photos(
@@ -113,8 +114,14 @@ def _send(request, *, patient, visit, back: str):
     else:
         messages.success(
             request,
-            f"{len(pushes)} photo{'s' if len(pushes) != 1 else ''} queued for "
-            f"{destination.name}. The timeline shows when they are sent.",
+            ngettext(
+                "%(count)s photo queued for %(name)s. The timeline shows when it is "
+                "sent.",
+                "%(count)s photos queued for %(name)s. The timeline shows when they "
+                "are sent.",
+                len(pushes),
+            )
+            % {"count": len(pushes), "name": destination.name},
         )
     return redirect(back)
 

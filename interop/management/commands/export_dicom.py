@@ -8,6 +8,7 @@ DICOMDIR indexing them, under DIR (made if missing); one line per file; exit
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from interop import cli
 from interop.exceptions import InteropError
@@ -27,9 +28,12 @@ class Command(BaseCommand):
         patient = cli.patient(actor, options["patient"])
         out = Path(options["out"])
         if out.exists() and not out.is_dir():
-            raise cli.bad(f"{out} is not a folder")
+            raise cli.bad(gettext("%(path)s is not a folder") % {"path": out})
         if (out / "DICOMDIR").exists():
-            raise cli.bad(f"{out} already holds a DICOMDIR; choose an empty folder")
+            raise cli.bad(
+                gettext("%(path)s already holds a DICOMDIR; choose an empty folder")
+                % {"path": out}
+            )
         try:
             files = export_dicom(actor=actor, patient=patient)
         except InteropError as error:

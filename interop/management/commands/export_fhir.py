@@ -7,6 +7,7 @@ arguments. Audited as an export by the practice's owner.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from interop import cli
 from interop.exports import export_fhir
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         patient = cli.patient(actor, options["patient"])
         out = Path(options["out"])
         if not out.parent.is_dir():
-            raise cli.bad(f"no folder {out.parent} to write {out.name} in")
+            raise cli.bad(
+                gettext("no folder %(folder)s to write %(name)s in")
+                % {"folder": out.parent, "name": out.name}
+            )
         out.write_bytes(export_fhir(actor=actor, patient=patient))
         self.stdout.write(f"wrote {out}")

@@ -14,6 +14,7 @@ PACS_TOKEN for bearer. Exit 0, or 2 on bad arguments.
 import os
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from interop import cli
 from interop.destinations import add_destination, remove_destination
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             not options["dicomweb"]
             and not (options["aet"] and options["host"] and options["port"])
         ):
-            raise cli.bad("give --dicomweb URL, or --aet, --host and --port")
+            raise cli.bad(gettext("give --dicomweb URL, or --aet, --host and --port"))
         auth, username, secret = "none", "", ""
         if os.environ.get("PACS_TOKEN"):
             auth, secret = "bearer", os.environ["PACS_TOKEN"]
@@ -85,7 +86,9 @@ class Command(BaseCommand):
             destinations_for(member=owner).filter(name=options["name"]).first()
         )
         if destination is None:
-            raise cli.bad(f"no destination named {options['name']!r}")
+            raise cli.bad(
+                gettext("no destination named %(name)r") % {"name": options["name"]}
+            )
         remove_destination(actor=owner, destination=destination)
         self.stdout.write(f"removed {options['name']}")
 

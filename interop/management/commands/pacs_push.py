@@ -7,6 +7,7 @@ line per photo, `sent UID` or `failed UID: reason`. Exit 0 when all were sent,
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from interop import cli
 from interop.exceptions import InteropError
@@ -31,12 +32,17 @@ class Command(BaseCommand):
             destinations_for(member=owner).filter(name=options["destination"]).first()
         )
         if destination is None:
-            raise cli.bad(f"no destination named {options['destination']!r}")
+            raise cli.bad(
+                gettext("no destination named %(name)r")
+                % {"name": options["destination"]}
+            )
         visit = None
         if visit_on := cli.visit_date(options["visit_date"]):
             visit = timeline_visits(patient=patient).filter(visit_on=visit_on).first()
             if visit is None:
-                raise cli.bad(f"the patient has no visit on {visit_on}")
+                raise cli.bad(
+                    gettext("the patient has no visit on %(day)s") % {"day": visit_on}
+                )
         try:
             pushes = push_photos(
                 actor=owner,
@@ -56,4 +62,8 @@ class Command(BaseCommand):
                 failed += 1
                 self.stdout.write(f"failed {push.sop_instance_uid}: {push.reason}")
         if failed:
-            raise CommandError(f"{failed} of {len(pushes)} not sent", returncode=1)
+            raise CommandError(
+                gettext("%(failed)s of %(total)s not sent")
+                % {"failed": failed, "total": len(pushes)},
+                returncode=1,
+            )
