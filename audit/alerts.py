@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from audit.actions import Action, ActorType, Outcome
@@ -151,18 +151,20 @@ def _alert_break(result: ChainResult, now) -> None:
             reason=broken.kind,
             details={**details, "practice": str(practice.uuid)},
         )
-    _notify(
-        practice,
-        gettext("Audit log integrity check failed"),
-        gettext(
-            "The audit log of %(practice)s failed its nightly integrity check.\n\n"
-            "%(line)s\n\n"
-            "Events are still shown on the audit pages, with the break marked. Keep "
-            "a copy of the database as it is now and investigate who changed the "
-            "audit table."
+    # A nightly job: the officers read it in their practice's language.
+    with translation.override(practice.language):
+        _notify(
+            practice,
+            gettext("Audit log integrity check failed"),
+            gettext(
+                "The audit log of %(practice)s failed its nightly integrity check.\n\n"
+                "%(line)s\n\n"
+                "Events are still shown on the audit pages, with the break marked. Keep "
+                "a copy of the database as it is now and investigate who changed the "
+                "audit table."
+            )
+            % {"practice": practice.name, "line": result.line()},
         )
-        % {"practice": practice.name, "line": result.line()},
-    )
 
 
 # --- unusual volumes ---------------------------------------------------------------
@@ -216,30 +218,31 @@ def scan_for_alerts(*, now=None) -> list[AuditAlert]:
         kind, subject = AuditAlert.Kind.PATIENT_VOLUME, str(member.uuid)
         if _already_alerted(practice, kind, subject, now):
             continue
-        raised.append(
-            _raise(
-                practice,
-                kind,
-                subject,
-                row["patients"],
-                now,
-                details={
-                    "member": subject,
-                    "patients": row["patients"],
-                    "limit": limit,
-                },
-                body=gettext(
-                    "%(email)s (%(role)s) opened %(count)s different patients in the "
-                    "last hour; the practice's threshold is %(limit)s."
+        with translation.override(practice.language):
+            raised.append(
+                _raise(
+                    practice,
+                    kind,
+                    subject,
+                    row["patients"],
+                    now,
+                    details={
+                        "member": subject,
+                        "patients": row["patients"],
+                        "limit": limit,
+                    },
+                    body=gettext(
+                        "%(email)s (%(role)s) opened %(count)s different patients in the "
+                        "last hour; the practice's threshold is %(limit)s."
+                    )
+                    % {
+                        "email": member.user.email,
+                        "role": member.get_role_display(),
+                        "count": row["patients"],
+                        "limit": limit,
+                    },
                 )
-                % {
-                    "email": member.user.email,
-                    "role": member.get_role_display(),
-                    "count": row["patients"],
-                    "limit": limit,
-                },
             )
-        )
     for row in misses:
         practice = practice_of(row["practice_id"])
         limit = settings_for(practice).max_share_refusals_per_hour
@@ -248,22 +251,27 @@ def scan_for_alerts(*, now=None) -> list[AuditAlert]:
         kind, subject = AuditAlert.Kind.SHARE_TOKEN_MISSES, str(row["ip"])
         if _already_alerted(practice, kind, subject, now):
             continue
-        raised.append(
-            _raise(
-                practice,
-                kind,
-                subject,
-                row["refusals"],
-                now,
-                details={"ip": subject, "refusals": row["refusals"], "limit": limit},
-                body=gettext(
-                    "The address %(address)s was refused %(count)s share-link opens "
-                    "in the last hour; the practice's threshold is %(limit)s. Someone "
-                    "may be guessing link tokens."
+        with translation.override(practice.language):
+            raised.append(
+                _raise(
+                    practice,
+                    kind,
+                    subject,
+                    row["refusals"],
+                    now,
+                    details={
+                        "ip": subject,
+                        "refusals": row["refusals"],
+                        "limit": limit,
+                    },
+                    body=gettext(
+                        "The address %(address)s was refused %(count)s share-link opens "
+                        "in the last hour; the practice's threshold is %(limit)s. Someone "
+                        "may be guessing link tokens."
+                    )
+                    % {"address": subject, "count": row["refusals"], "limit": limit},
                 )
-                % {"address": subject, "count": row["refusals"], "limit": limit},
             )
-        )
     return raised
 
 
@@ -294,9 +302,9 @@ def _raise(practice, kind, subject, count, now, *, details, body) -> AuditAlert:
         reason=kind,
         details={"kind": kind, **details},
     )
-    _notify(
-        practice,
-        gettext("Alert: %(kind)s") % {"kind": AuditAlert.Kind(kind).label},
-        body,
-    )
+    with translation.override(practice.language):
+        subject_line = gettext("Alert: %(kind)s") % {
+            "kind": AuditAlert.Kind(kind).label
+        }
+    _notify(practice, subject_line, body)
     return alert

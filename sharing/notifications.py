@@ -5,6 +5,7 @@ import smtplib
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
 from sharing.models import ShareLink
@@ -40,12 +41,14 @@ def tell_sender_link_locked(*, link_uuid) -> None:
     )
     if link is None or link.created_by is None:
         return
-    send_mail(
-        subject=gettext("A share link you created was locked"),
-        message=render_to_string("sharing/email/locked.txt", {"link": link}),
-        from_email=None,
-        recipient_list=[link.created_by.user.email],
-    )
+    # Locked by the recipient's request: written in the sender's language, not theirs.
+    with translation.override(link.created_by.effective_language):
+        send_mail(
+            subject=gettext("A share link you created was locked"),
+            message=render_to_string("sharing/email/locked.txt", {"link": link}),
+            from_email=None,
+            recipient_list=[link.created_by.user.email],
+        )
 
 
 # --- patient links (issue 15) ------------------------------------------------------
@@ -110,19 +113,21 @@ def tell_practice_about_patient_link(*, link_uuid, event: str, purpose: str = ""
     )
     if link is None or not (recipients := practice_addresses(link)):
         return
-    send_mail(
-        subject=str(PRACTICE_NOTICES[event]),
-        message=render_to_string(
-            "sharing/email/patient_link_notice.txt",
-            {
-                "link": link,
-                "event": event,
-                "purpose": purpose_in_sentence(purpose) if purpose else "",
-            },
-        ),
-        from_email=None,
-        recipient_list=recipients,
-    )
+    # Sent from the patient's request: in the practice's language, not the patient's.
+    with translation.override(link.practice.language):
+        send_mail(
+            subject=str(PRACTICE_NOTICES[event]),
+            message=render_to_string(
+                "sharing/email/patient_link_notice.txt",
+                {
+                    "link": link,
+                    "event": event,
+                    "purpose": purpose_in_sentence(purpose) if purpose else "",
+                },
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
 
 
 def tell_practice_patient_link_locked(*, link_uuid) -> None:

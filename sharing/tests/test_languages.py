@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from sharing import tokens
+from sharing.services import revoke_share_link
 from sharing.tests.factories import make_link
 
 PASSCODE = "ABCD23EFGH"
@@ -24,12 +25,13 @@ LANGUAGES = [
 def test_the_refusal_speaks_the_recipients_language(
     clinician, accept, code, heading, _tries
 ):
-    _, expired = make_link(actor=clinician, days=0)
+    link, revoked = make_link(actor=clinician)
+    revoke_share_link(actor=clinician, link=link)
     unknown = tokens.new_token()
 
     responses = [
         Client().get(f"/s/{token}/", HTTP_ACCEPT_LANGUAGE=accept)
-        for token in (unknown, expired)
+        for token in (unknown, revoked)
     ]
 
     bodies = {r.content for r in responses}
@@ -62,3 +64,21 @@ def test_an_english_browser_keeps_the_english_pages(clinician):
         .content.decode()
     )
     assert "4 tries left before the link locks" in body
+
+
+def test_the_lock_notice_is_in_the_senders_language_not_the_recipients(
+    clinician, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    clinician.language = "de"
+    clinician.save(update_fields=["language"])
+    _, token = make_link(actor=clinician, passcode=PASSCODE)
+    recipient = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    for _ in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            recipient.post(f"/s/{token}/", {"passcode": "NOPE"})
+
+    [notice] = mail.outbox
+    assert notice.subject == "Ein von Ihnen erstellter Freigabelink wurde blockiert"
+    assert "nach fünf falschen Zugangscodes blockiert" in notice.body
