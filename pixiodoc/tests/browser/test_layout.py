@@ -136,6 +136,11 @@ def pages_of(clinic):
         ),
         ("consent-forms", "/consent/forms/", "owner"),
         ("consent-form-edit", f"/consent/forms/{clinic['template'].uuid}/", "owner"),
+        (
+            "consent-form-language",
+            f"/consent/forms/{clinic['template'].uuid}/language/",
+            "owner",
+        ),
         ("share-create", f"/shares/new/{p}/", "clinician"),
         ("share-list", "/shares/", "clinician"),
         ("share-detail", f"/shares/{link}/", "clinician"),
