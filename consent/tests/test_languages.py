@@ -68,7 +68,8 @@ def staff_in(client, language):
 def pdf_text(consent) -> str:
     documents.make_pdf(consent_uuid=consent.uuid)
     pdf = documents.pdf_bytes(Consent.objects.get(pk=consent.pk))
-    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(p.extract_text() for p in pages).split())
 
 
 # --- the model and the migration ---------------------------------------------------
