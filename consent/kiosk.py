@@ -22,7 +22,7 @@ from consent.models import closest_language
 
 SESSION_KEY = "consent_kiosk"
 MAX_FAILURES = 5
-ALLOWED_PREFIXES = ("/static/",)
+ALLOWED_PREFIXES = ("/static/", "/jsi18n/")
 
 
 def lock(request, *, patient, template) -> None:
