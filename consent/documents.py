@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import logging
+import zoneinfo
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -53,10 +54,12 @@ def pdf_context(consent: Consent, signature: bytes) -> dict:
 
 def render_html(consent: Consent) -> str:
     """The PDF's HTML, wholly in the language the consent was signed in: the
-    wording, every label, and dates in that language's format."""
+    wording, every label, and dates in that language's format, at the practice's
+    time of day (the worker has no request to take them from)."""
     from consent.services import signature_png
 
-    with translation.override(consent.language):
+    zone = zoneinfo.ZoneInfo(consent.patient.practice.time_zone)
+    with translation.override(consent.language), timezone.override(zone):
         return render_to_string(
             "consent/pdf.html", pdf_context(consent, signature_png(consent))
         )
@@ -124,7 +127,9 @@ def _count_attempt(consent_uuid) -> ConsentDocument:
     document = (
         ConsentDocument.objects.select_for_update(of=("self",))
         .select_related(
-            "consent__patient", "consent__template", "consent__witness__user"
+            "consent__patient__practice",
+            "consent__template",
+            "consent__witness__user",
         )
         .prefetch_related("consent__template__texts")
         .get(consent__uuid=consent_uuid)

@@ -23,7 +23,7 @@ from consent.services import (
 )
 from consent.tests.factories import make_consent, make_template, signature_png
 from patients.tests.factories import make_patient
-from pixiodoc.testing import PASSWORD
+from pixiodoc.testing import PASSWORD, make_practice
 
 ALL = ["treatment", "second_opinion", "teaching", "publication"]
 FRENCH = (
@@ -59,10 +59,19 @@ def bilingual(practice):
     )
 
 
-def staff_in(client, language):
-    """The staff member works in `language` (Django's language cookie)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
+@pytest.fixture(autouse=True)
+def _english_again():
+    """Requests activate their member's language in this thread: start the next
+    test from the site's language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def staff_in(client_for, member, language):
+    """A client for `member`, who works in `language` (their own preference)."""
+    member.language = language
+    member.save(update_fields=["language"])
+    return client_for(member)
 
 
 def pdf_text(consent) -> str:
@@ -81,11 +90,10 @@ def test_the_migration_keeps_existing_wording_as_english(transactional_db):
     after = [("consent", "0004_template_texts_per_language")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
-    Practice = old.get_model("accounts", "Practice")
-    practice = Practice.objects.create(name="Old Clinic", slug="old")
+    practice = make_practice(name="Old Clinic", slug="old")
     OldTemplate = old.get_model("consent", "ConsentTemplate")
     OldTemplate.objects.create(
-        practice=practice,
+        practice_id=practice.pk,
         title="Old form",
         body="**Old** wording, kept word for word.",
         purposes=["treatment"],
@@ -185,7 +193,7 @@ def test_signing_in_a_language_the_form_lacks_is_refused(patient, clinician, bil
 
 @pytest.fixture
 def kiosk(client_for, assistant, patient, bilingual):
-    client = staff_in(client_for(assistant), "de")
+    client = staff_in(client_for, assistant, "de")
     response = client.post(
         reverse("consent:start", kwargs={"uuid": patient.uuid}),
         {"template": bilingual.pk},
@@ -260,9 +268,7 @@ def test_the_pdf_is_french_for_a_french_signing_by_german_staff(kiosk, patient):
     for english_or_german in ("Answers", "Antworten", "Granted", "Signature of"):
         assert english_or_german not in text
     # The staff page, in the staff's language, says which language was signed.
-    # (Overridden too: before LocaleMiddleware reads the cookie, nothing else does.)
-    with translation.override("de"):
-        detail = kiosk.get(reverse("consent:detail", kwargs={"uuid": consent.uuid}))
+    detail = kiosk.get(reverse("consent:detail", kwargs={"uuid": consent.uuid}))
     assert "auf Französisch" in detail.content.decode()
 
 
@@ -276,7 +282,7 @@ def test_consent_pages_and_pdf_render_in_each_language(
     consent = make_consent(
         patient=patient, witness=clinician, granted=["treatment"], refused=["teaching"]
     )
-    client = staff_in(client_for(owner), language)
+    client = staff_in(client_for, owner, language)
     pages = [
         reverse("consent:start", kwargs={"uuid": patient.uuid}),
         reverse("consent:detail", kwargs={"uuid": consent.uuid}),
@@ -288,11 +294,10 @@ def test_consent_pages_and_pdf_render_in_each_language(
         + "?purpose=treatment",
         reverse("patients:timeline", kwargs={"uuid": patient.uuid}),
     ]
-    with translation.override(language):
-        for url in pages:
-            response = client.get(url)
-            assert response.status_code == 200, url
-        assert SAYS[language] in client.get(pages[1]).content.decode()
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert SAYS[language] in client.get(pages[1]).content.decode()
     signed = make_consent(
         patient=patient,
         witness=clinician,
