@@ -316,3 +316,31 @@ def test_consent_pages_and_pdf_render_in_each_language(
     assert SAYS[language] in print_page.content.decode()
     text = pdf_text(signed)
     assert f"Form in {language}" in text and SAYS[language] in text
+
+
+# --- the owner words a form in one more language --------------------------------------
+
+
+def test_the_owner_adds_a_language_to_the_current_version(client_for, owner, bilingual):
+    client = client_for(owner)
+    listing = client.get(reverse("consent:templates")).content.decode()
+    url = reverse("consent:template_language", kwargs={"uuid": bilingual.uuid})
+    assert url in listing
+    form = client.get(url).content.decode()
+    assert 'value="de"' in form and 'value="fr"' not in form  # only what it lacks
+    response = client.post(
+        url, {"language": "es", "title": "Fotos clínicas", "body": "Queremos fotos."}
+    )
+    assert response.status_code == 302
+    bilingual = ConsentTemplate.objects.get(pk=bilingual.pk)
+    assert bilingual.is_current and bilingual.languages == ["en-gb", "fr", "es"]
+    # Editing one language shows that language's wording, and saves a new version.
+    edit = reverse("consent:template_edit", kwargs={"uuid": bilingual.uuid})
+    assert "Queremos fotos." in client.get(edit + "?language=es").content.decode()
+    client.post(
+        edit + "?language=es",
+        {"title": "Fotos clínicas", "body": "Texto nuevo.", "purposes": ALL},
+    )
+    current = ConsentTemplate.objects.get(family=bilingual.family, is_current=True)
+    assert current.version == 2 and current.text_in("es").body == "Texto nuevo."
+    assert current.text_in("fr").body == FRENCH[2]
