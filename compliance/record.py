@@ -155,8 +155,9 @@ def build_record(*, member, now=None) -> Record:
                 }
             ],
         ),
+        # Other apps register categories as plain English keys (gettext_noop).
         *(
-            (str(name), lines)
+            (gettext(name), lines)
             for name, lines in processing.recipients(practice).items()
         ),
     ]

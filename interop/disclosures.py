@@ -5,8 +5,7 @@ Registered with audit.disclosures and pixiodoc.processing: neither names interop
 
 from uuid import UUID
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 
 from audit.actions import Action
 from audit.disclosures import Described, register_disclosure
@@ -49,4 +48,5 @@ def destination_lines(practice) -> list[str]:
 
 def register() -> None:
     register_disclosure(Action.PACS_PUSHED, describe_pushes)
-    register_recipients(_("PACS destinations"), destination_lines)
+    # A plain key (the registry is a dict); the record translates it when shown.
+    register_recipients(gettext_noop("PACS destinations"), destination_lines)
