@@ -171,6 +171,14 @@ def _check(actor: Member, tray: TrayPhoto, action: str, refusal: str) -> None:
         raise ImagingError(refusal)
 
 
+def _still_waiting(tray: TrayPhoto) -> TrayPhoto:
+    """The row as it is now: another member may have decided it meanwhile."""
+    fresh = TrayPhoto.objects.select_related("patient").filter(pk=tray.pk).first()
+    if fresh is None or not fresh.is_waiting:
+        raise ImagingError(_("This photo was already accepted or rejected."))
+    return fresh
+
+
 def _locked_waiting(tray: TrayPhoto) -> TrayPhoto:
     locked = (
         TrayPhoto.objects.select_for_update().select_related("patient").get(pk=tray.pk)
@@ -232,29 +240,35 @@ def accept(
     Photo (the same uuid); the tray's key and blobs are destroyed after commit.
     """
     _check(actor, tray, "edit_patients", _("Your role may not add photos."))
-    if not tray.is_waiting:
-        raise ImagingError(_("This photo was already accepted or rejected."))
     if visit is not None and visit.patient_id != tray.patient_id:
         raise ImagingError(_("Choose one of this patient's visits."))
     if visit is None and visit_on is None:
         raise ImagingError(_("Choose a visit, or make a new one."))
+    tray = _still_waiting(tray)
     patient = tray.patient
-    key = _photo_key(tray)
     copied: list[str] = []
     try:
-        for rendition in RENDITIONS:
-            plaintext = blobs.read_blob(
-                patient,
-                obj=tray.uuid,
-                label=rendition,
-                name=tray.blob_name(rendition),
-                key=key,
-            )
-            copied.append(
-                blobs.save_blob(
-                    patient, obj=tray.uuid, label=rendition, plaintext=plaintext
+        try:
+            key = _photo_key(tray)
+            for rendition in RENDITIONS:
+                plaintext = blobs.read_blob(
+                    patient,
+                    obj=tray.uuid,
+                    label=rendition,
+                    name=tray.blob_name(rendition),
+                    key=key,
                 )
-            )
+                copied.append(
+                    blobs.save_blob(
+                        patient, obj=tray.uuid, label=rendition, plaintext=plaintext
+                    )
+                )
+        except (crypto.IntegrityError, OSError):
+            # Rejected by someone else meanwhile, or damaged: say which.
+            _still_waiting(tray)
+            raise PhotoUnreadable(
+                _("This photo failed its integrity check and cannot be shown.")
+            ) from None
         photo, left = _file_on_visit(
             actor=actor,
             tray=tray,
