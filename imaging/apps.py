@@ -35,6 +35,8 @@ class ImagingConfig(AppConfig):
         from patients.exports import register_section
 
         register_section("photos", lifecycle.export_section, order=20)
+        # Photos the patient sent that wait in the tray are theirs as well (Art. 15).
+        register_section("photos_from_patient", lifecycle.tray_export_section, order=21)
         register_purge("imaging-deleted-photos", lifecycle.purge_deleted_photos)
 
         # S29: every change to photos logged; clinical text and dates masked.

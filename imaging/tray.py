@@ -188,19 +188,24 @@ def _locked_waiting(tray: TrayPhoto) -> TrayPhoto:
     return locked
 
 
+def decrypt_rendition(tray: TrayPhoto, rendition: str) -> bytes:
+    """The plaintext of one rendition, unaudited: the caller records the read."""
+    return blobs.read_blob(
+        tray.patient,
+        obj=tray.uuid,
+        label=rendition,
+        name=tray.blob_name(rendition),
+        key=_photo_key(tray),
+    )
+
+
 def read_tray_rendition(
     *, actor: Member, tray: TrayPhoto, rendition: str, request=None, audit=True
 ) -> bytes:
     """Decrypt one rendition of a waiting photo for a member; audited (S26)."""
     _check(actor, tray, "view_patients", _("Your role may not see photos."))
     try:
-        plaintext = blobs.read_blob(
-            tray.patient,
-            obj=tray.uuid,
-            label=rendition,
-            name=tray.blob_name(rendition),
-            key=_photo_key(tray),
-        )
+        plaintext = decrypt_rendition(tray, rendition)
     except (crypto.IntegrityError, FileNotFoundError, OSError) as exc:
         logger.error(
             "tray photo %s %s unreadable: %s", tray.uuid, rendition, type(exc).__name__
@@ -249,15 +254,8 @@ def accept(
     copied: list[str] = []
     try:
         try:
-            key = _photo_key(tray)
             for rendition in RENDITIONS:
-                plaintext = blobs.read_blob(
-                    patient,
-                    obj=tray.uuid,
-                    label=rendition,
-                    name=tray.blob_name(rendition),
-                    key=key,
-                )
+                plaintext = decrypt_rendition(tray, rendition)
                 copied.append(
                     blobs.save_blob(
                         patient, obj=tray.uuid, label=rendition, plaintext=plaintext

@@ -285,3 +285,17 @@ def test_another_practices_tray_photo_is_a_404(
         == 404
     )
     assert client.get(f"/photos/tray/{waiting.uuid}/reject/").status_code == 404
+
+
+def test_the_patient_export_holds_the_waiting_photos(clinician, patient, blob_root):
+    from imaging.lifecycle import tray_export_section
+
+    waiting = received(patient)
+    tray.reject(actor=clinician, tray=received(patient))  # erased: not exported
+
+    part = tray_export_section(patient)
+    files = dict(part.files)
+
+    assert [r["uuid"] for r in part.data] == [str(waiting.uuid)]
+    assert files[f"{waiting.uuid}.jpg"].startswith(b"\xff\xd8")
+    assert part.unreadable == 0
