@@ -66,10 +66,13 @@ def take_two_photos(phone):
     ghost = phone.locator("#capture-ghost")
     expect(ghost).to_be_visible()
     assert "/photos/ghost/" in ghost.get_attribute("src")
-    assert (
-        phone.evaluate("() => document.getElementById('capture-ghost').naturalWidth")
-        > 0
+    phone.wait_for_function(
+        "() => { const g = document.getElementById('capture-ghost');"
+        " return g.complete && g.naturalWidth > 0; }",
+        timeout=10_000,
     )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SHOTS / "patient-capture-ghost-390x844.png"))
     box = phone.locator("#capture").bounding_box()
     assert (box["width"], box["height"]) == (390, 844)  # full screen
     shutter = phone.get_by_role("button", name="Take photo")
@@ -82,7 +85,6 @@ def take_two_photos(phone):
     expect(phone.locator("#capture-strip li[data-state=stored]")).to_have_count(2)
     expect(phone.locator("#capture")).to_have_attribute("data-full", "yes")
     expect(phone.get_by_role("status")).to_contain_text("every photo")
-    SHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SHOTS / "patient-capture-390x844.png"))
     phone.get_by_role("link", name="Done").tap()
     expect(
