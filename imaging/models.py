@@ -24,7 +24,7 @@ class Photo(models.Model):
         IMPORT = "import", "Import"
         DEMO = "demo", "Demo"
         # Taken by the patient at home through their link, accepted from the tray.
-        PATIENT = "patient", "Taken by the patient"
+        PATIENT = "patient", _("Taken by the patient")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(
