@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from PIL import Image
 
@@ -135,6 +136,8 @@ def test_concurrent_uploads_cannot_overshoot_the_count(clinician, blob_root):
             send_photo(grant=grant, data=data, body_region="knee")
         except Exception as exc:  # noqa: BLE001 - counted below
             return type(exc).__name__
+        finally:
+            connection.close()  # each thread's own connection
         return "stored"
 
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -269,3 +272,22 @@ def test_the_home_page_offers_the_camera_while_photos_are_left(clinician, blob_r
     home = client.get(f"/p/{token}/").content
     assert b"Take the photos" not in home
     assert b"every photo it asked for" in home
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("de", "Kamera wechseln"),
+        ("fr", "Changer de caméra"),
+        ("es", "Cambiar de cámara"),
+    ],
+)
+def test_the_camera_page_speaks_the_patients_language(
+    clinician, blob_root, language, words
+):
+    _, token, client = photo_link(clinician)
+
+    page = client.get(f"/p/{token}/photos/", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert words in page.content.decode()
+    assert f"/jsi18n/{language}/" in page.content.decode()
