@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from PIL import Image
 
 from audit.models import AccessEvent
@@ -287,7 +288,9 @@ def test_the_camera_page_speaks_the_patients_language(
 ):
     _, token, client = photo_link(clinician)
 
-    page = client.get(f"/p/{token}/photos/", HTTP_ACCEPT_LANGUAGE=language)
+    # LocaleMiddleware leaves the language active in this thread: put it back.
+    with translation.override(None):
+        page = client.get(f"/p/{token}/photos/", HTTP_ACCEPT_LANGUAGE=language)
 
     assert words in page.content.decode()
     assert f"/jsi18n/{language}/" in page.content.decode()
