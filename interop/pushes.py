@@ -11,7 +11,7 @@ filed once) and records each photo's outcome on its row and in the audit.
 
 import logging
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.db import transaction
@@ -130,25 +130,32 @@ def _deliver_to(pushes: list[PacsPush], *, final_attempt: bool):
         push.sop_instance_uid = dicom.instance_uid(photo=push.photo, root=root)
     allowed = _StillAllowed([push.photo for push in pushes])
     # While one photo is on its way, the next is checked, decrypted and built
-    # here and the last outcome recorded: our own work and the PACS's overlap.
-    # Only the sending runs on the other thread; the database stays on this one.
+    # here, and it leaves before the last one's outcome is written: our own work
+    # and the PACS's overlap. Only the sending runs on the other thread; the
+    # database stays on this one.
     with (
         senders.connection(pushes[0].destination) as pacs,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="pacs") as network,
     ):
-        sending = None  # (push, future) of the photo on its way
+        on_its_way = None  # (push, future)
         for number, push in enumerate(pushes):
             dataset = _prepared(push, root, allowed)
-            if sending is not None and (error := _finish(*sending)):
+            answered = _answer(on_its_way)
+            if answered and isinstance(answered[1], PacsUnavailable):
                 # The rest would meet the same PACS: they wait with this photo.
                 prepared = [push] if dataset is not None else []
-                waiting = [sending[0], *prepared, *pushes[number + 1 :]]
-                return _wait(waiting, error, final_attempt=final_attempt)
-            sending = None
+                waiting = [answered[0], *prepared, *pushes[number + 1 :]]
+                return _wait(waiting, answered[1], final_attempt=final_attempt)
+            on_its_way = None
             if dataset is not None:
-                sending = (push, network.submit(pacs.send, dataset))
-        if sending is not None and (error := _finish(*sending)):
-            return _wait([sending[0]], error, final_attempt=final_attempt)
+                on_its_way = (push, network.submit(pacs.send, dataset))
+            if answered:
+                _record_answer(*answered)
+        answered = _answer(on_its_way)
+        if answered and isinstance(answered[1], PacsUnavailable):
+            return _wait([answered[0]], answered[1], final_attempt=final_attempt)
+        if answered:
+            _record_answer(*answered)
     return None
 
 
@@ -209,18 +216,24 @@ def _prepared(push: PacsPush, root: str, allowed: _StillAllowed):
     return None
 
 
-def _finish(push: PacsPush, sending: Future) -> PacsUnavailable | None:
-    """Wait for the photo on its way and record its outcome; the PacsUnavailable
-    when the PACS could not be reached (left to the caller to record)."""
+def _answer(on_its_way):
+    """Wait for the photo on its way: (push, the InteropError its sending raised
+    or None); None when no photo was on its way."""
+    if on_its_way is None:
+        return None
+    push, sending = on_its_way
     try:
         sending.result()
-    except PacsUnavailable as error:
-        return error
     except InteropError as error:
-        _record(push, Status.FAILED, str(error), "refused", Outcome.FAILED)
-    else:
+        return push, error
+    return push, None
+
+
+def _record_answer(push: PacsPush, error: InteropError | None) -> None:
+    if error is None:
         _record(push, Status.SENT, "", "", Outcome.OK)
-    return None
+    else:
+        _record(push, Status.FAILED, str(error), "refused", Outcome.FAILED)
 
 
 def _wait(pushes: list[PacsPush], error, *, final_attempt: bool):
