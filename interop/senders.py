@@ -103,14 +103,13 @@ class CStoreSender:
 
     def __init__(self, destination):
         self.destination = destination
-        self.associations = 0  # how many were opened (the tests read it)
         self._association = None
         self._message_id = 0
 
     def send(self, dataset: Dataset) -> None:
         for retry in (False, True):
             association = self._open(dataset)
-            self._message_id += 1
+            self._message_id = self._message_id % 0xFFFF + 1  # an unsigned short
             status = association.send_c_store(dataset, msg_id=self._message_id)
             if status and "Status" in status:
                 break
@@ -146,7 +145,6 @@ class CStoreSender:
             )
         if not association.is_established:
             raise PacsUnavailable("The PACS could not be reached.")
-        self.associations += 1
         if not association.accepted_contexts:
             association.release()
             raise InteropError(
