@@ -71,6 +71,7 @@ URLS: dict[str, Rule] = {
     # pixiodoc
     "home": signed_in(),
     "healthz": public(),
+    "javascript_catalog": public(kwargs={"language": "language"}),
     # accounts
     "accounts:login": public(),
     "accounts:two_factor": sign_in_step(),
@@ -83,6 +84,7 @@ URLS: dict[str, Rule] = {
     "accounts:keep_alive": sign_in_step(post=True),
     "accounts:security": sign_in_step(),
     "accounts:password_change": sign_in_step(),
+    "accounts:language": signed_in(post=True),
     "accounts:authenticator_replace": sign_in_step(post=True),
     "accounts:backup_codes": sign_in_step(post=True),
     "accounts:passkey_remove": sign_in_step(post=True),
@@ -123,6 +125,9 @@ URLS: dict[str, Rule] = {
     "consent:template_defaults": may("manage_practice", post=True),
     "consent:template_new": may("manage_practice"),
     "consent:template_edit": may(
+        "manage_practice", kwargs={"uuid": "consent_template"}
+    ),
+    "consent:template_language": may(
         "manage_practice", kwargs={"uuid": "consent_template"}
     ),
     "consent:override_setting": may("manage_practice", post=True),
@@ -525,6 +530,7 @@ OBJECTS = {
     "patient_link_token": _patient_link_token,
     "patient_link": _patient_link,
     "purpose": lambda members: "teaching",
+    "language": lambda members: "de",
     "consent": _consent,
     "consent_template": _consent_template,
     "member": _member,
@@ -640,6 +646,7 @@ NO_PHI = {
     "compliance:record": "counts and settings, no patient (Art. 30)",
     "compliance:break_glass_review": "a change, redirects",
     "healthz": "service status",
+    "javascript_catalog": "the interface's words for static/js",
     "accounts:login": "sign-in",
     "accounts:two_factor": "sign-in",
     "accounts:choose_practice": "sign-in",
@@ -647,6 +654,7 @@ NO_PHI = {
     "accounts:keep_alive": "JSON about the session",
     "accounts:security": "the member's own security settings",
     "accounts:password_change": "the member's own password",
+    "accounts:language": "the member's own language, redirects",
     "accounts:authenticator_replace": "the member's own second factor",
     "accounts:backup_codes": "the member's own backup codes",
     "accounts:passkey_enrol_options": "the member's own passkey",
@@ -672,6 +680,7 @@ NO_PHI = {
     "consent:template_defaults": "the practice's consent wording",
     "consent:template_new": "the practice's consent wording",
     "consent:template_edit": "the practice's consent wording",
+    "consent:template_language": "the practice's consent wording",
     "consent:override_setting": "a practice setting",
     "consent:email": "a change, redirects",
     "patients:retention_policy": "a change, redirects",
