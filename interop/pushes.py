@@ -138,8 +138,9 @@ def _deliver_to(pushes: list[PacsPush], *, final_attempt: bool):
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="pacs") as network,
     ):
         on_its_way = None  # (push, future)
-        for number, push in enumerate(pushes):
-            dataset = _prepared(push, root, allowed)
+        # A last turn with no photo (None) waits for the last answer.
+        for number, push in enumerate([*pushes, None]):
+            dataset = _prepared(push, root, allowed) if push else None
             answered = _answer(on_its_way)
             if answered and isinstance(answered[1], PacsUnavailable):
                 # The rest would meet the same PACS: they wait with this photo.
@@ -151,11 +152,6 @@ def _deliver_to(pushes: list[PacsPush], *, final_attempt: bool):
                 on_its_way = (push, network.submit(pacs.send, dataset))
             if answered:
                 _record_answer(*answered)
-        answered = _answer(on_its_way)
-        if answered and isinstance(answered[1], PacsUnavailable):
-            return _wait([answered[0]], answered[1], final_attempt=final_attempt)
-        if answered:
-            _record_answer(*answered)
     return None
 
 
@@ -171,7 +167,7 @@ class _StillAllowed:
         self._photos = {photo.pk: photo for photo in photos}
         self._patients = {photo.patient.pk: photo.patient for photo in photos}
         self._asked = None  # time.monotonic() of the last answers
-        self._deleted = self._blocked = self._consenting = set()  # ids
+        self._deleted, self._blocked, self._consenting = set(), set(), set()  # ids
 
     def check(self, photo) -> None:
         """Raise PushDenied (the reason) when the photo may not be sent now."""
