@@ -55,6 +55,19 @@ class Action(models.TextChoices):
         _("Photo failed its integrity check"),
     )
     PHOTOS_COMPARED = "photos_compared", _("Photos compared")
+    # Photos a patient sends through their link (issue 15): a tray, then a visit.
+    PATIENT_PHOTO_RECEIVED = (
+        "patient_photo_received",
+        _("Photo received from the patient"),
+    )
+    PATIENT_PHOTO_ACCEPTED = (
+        "patient_photo_accepted",
+        _("Patient's photo accepted onto a visit"),
+    )
+    PATIENT_PHOTO_REJECTED = (
+        "patient_photo_rejected",
+        _("Patient's photo rejected and crypto-erased"),
+    )
     ANNOTATION_SAVED = "annotation_saved", _("Annotation saved")
     KEYS_ROTATED = "keys_rotated", _("Data keys re-wrapped")
     FIELDS_REENCRYPTED = (

@@ -2,7 +2,7 @@
 
 from django.utils import formats
 
-from imaging.models import Photo
+from imaging.models import Photo, TrayPhoto
 
 
 def photo_labels(practice, uuids) -> dict:
@@ -12,7 +12,14 @@ def photo_labels(practice, uuids) -> dict:
     return {photo.uuid: _label(photo) for photo in rows}
 
 
-def _label(photo: Photo) -> str:
+def tray_photo_labels(practice, uuids) -> dict:
+    rows = TrayPhoto.objects.filter(patient__practice=practice, uuid__in=uuids).only(
+        "uuid", "body_region", "laterality", "created_at"
+    )
+    return {photo.uuid: _label(photo) for photo in rows}
+
+
+def _label(photo: Photo | TrayPhoto) -> str:
     where = photo.get_body_region_display()
     if photo.laterality:
         where = f"{photo.get_laterality_display()} {where}"
@@ -23,3 +30,4 @@ def register() -> None:
     from audit.lookups import register_labels
 
     register_labels("imaging.photo", photo_labels)
+    register_labels("imaging.trayphoto", tray_photo_labels)

@@ -100,10 +100,13 @@ PRACTICE_NOTICES = {
     "data_copy": gettext_lazy(
         "A patient asked for a copy of their data through their link"
     ),
+    "photos": gettext_lazy("A patient sent follow-up photos through their link"),
 }
 
 
-def tell_practice_about_patient_link(*, link_uuid, event: str, purpose: str = ""):
+def tell_practice_about_patient_link(
+    *, link_uuid, event: str, purpose: str = "", app_url: str = ""
+):
     from sharing.models import PatientLink
 
     link = (
@@ -123,6 +126,7 @@ def tell_practice_about_patient_link(*, link_uuid, event: str, purpose: str = ""
                     "link": link,
                     "event": event,
                     "purpose": purpose_in_sentence(purpose) if purpose else "",
+                    "app_url": app_url,
                 },
             ),
             from_email=None,
