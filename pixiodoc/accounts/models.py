@@ -117,10 +117,10 @@ class Practice(models.Model):
 
 class Member(models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        CLINICIAN = "clinician", "Clinician"
-        ASSISTANT = "assistant", "Assistant"
-        COMPLIANCE = "compliance", "Compliance officer"
+        OWNER = "owner", _("Owner")
+        CLINICIAN = "clinician", _("Clinician")
+        ASSISTANT = "assistant", _("Assistant")
+        COMPLIANCE = "compliance", _("Compliance officer")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
@@ -222,9 +222,9 @@ class BreakGlassGrant(models.Model):
     """
 
     class Review(models.TextChoices):
-        PENDING = "pending", "Awaiting review"
-        ACCEPTED = "accepted", "Accepted"
-        QUESTIONED = "questioned", "Questioned"
+        PENDING = "pending", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        QUESTIONED = "questioned", _("Questioned")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
