@@ -176,3 +176,11 @@ def test_every_page_loads_the_catalogue_of_its_language_before_its_scripts(
     catalogue = page.index('src="/jsi18n/de/"')
     assert catalogue < page.index("<script", catalogue + 1)
     assert catalogue == page.index("<script") + len("<script ")
+
+
+def test_the_practice_settings_speak_the_owners_language(client_for, owner):
+    owner.language = "de"
+    owner.save()
+    url = reverse("admin:accounts_practice_change", args=[owner.practice.pk])
+    page = client_for(owner).get(url).content.decode()
+    assert "Zeitzone" in page and "Längste Gültigkeit eines Freigabelinks" in page
