@@ -110,6 +110,12 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS_MS[unit]
 
 
+def _percentile_ms(out: str, percent: int) -> float:
+    # Its own line of the latency distribution: "90.50%" in the thread stats
+    # above it also ends in "50%".
+    return _ms(re.search(rf"^\s*{percent}%\s+(\S+)", out, re.MULTILINE).group(1))
+
+
 def wrk(
     url: str, *, headers: dict | None = None, seconds: int = 5, connections: int = 8
 ) -> Load:
@@ -132,7 +138,7 @@ def wrk(
         raise AssertionError(f"wrk saw failures on {url}:\n{out}")
     return Load(
         rate=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1)),
-        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        p50_ms=_percentile_ms(out, 50),
+        p99_ms=_percentile_ms(out, 99),
         requests=int(re.search(r"(\d+) requests in", out).group(1)),
     )
