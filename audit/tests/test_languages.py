@@ -1,18 +1,7 @@
 """The audit pages in the member's own language (issue 18)."""
 
-import pytest
-from django.conf import settings
-from django.utils import translation
-
 from audit.actions import Action
 from audit.services import record_event
-
-
-@pytest.fixture(autouse=True)
-def back_to_english():
-    """Middleware activates a language for the thread: later tests expect English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_audit_log_reads_in_german_for_a_german_member(client_for, compliance):

@@ -2,17 +2,7 @@
 
 import io
 
-import pytest
-from django.conf import settings
-from django.utils import translation
 from pypdf import PdfReader
-
-
-@pytest.fixture(autouse=True)
-def back_to_english():
-    """Middleware activates a language for the thread: later tests expect English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def pdf_text(content: bytes) -> str:

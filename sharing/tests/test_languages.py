@@ -5,21 +5,11 @@ the neutral refusal stays one and the same page within a language (S23).
 """
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import translation
 
 from sharing import tokens
 from sharing.services import revoke_share_link
 from sharing.tests.factories import make_link
-
-
-@pytest.fixture(autouse=True)
-def back_to_english():
-    """Middleware activates a language for the thread: later tests expect English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
 
 PASSCODE = "ABCD23EFGH"
 
