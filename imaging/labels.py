@@ -13,10 +13,8 @@ def photo_labels(practice, uuids) -> dict:
 
 
 def _label(photo: Photo) -> str:
-    where = photo.get_body_region_display()
-    if photo.laterality:
-        where = f"{photo.get_laterality_display()} {where}"
-    return f"{where}, {formats.date_format(photo.created_at)}"
+    # Region and side as every caption names them, then the day it was added.
+    return f"{photo.site_label}, {formats.date_format(photo.created_at)}"
 
 
 def register() -> None:

@@ -9,6 +9,8 @@ import uuid
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 from imaging import regions
@@ -18,10 +20,10 @@ RENDITIONS = ("thumb", "display", "original")
 
 class Photo(models.Model):
     class Source(models.TextChoices):
-        CAMERA = "camera", "Camera"
-        UPLOAD = "upload", "Upload"
-        IMPORT = "import", "Import"
-        DEMO = "demo", "Demo"
+        CAMERA = "camera", _("Camera")
+        UPLOAD = "upload", pgettext_lazy("photo source", "Upload")
+        IMPORT = "import", pgettext_lazy("photo source", "Import")
+        DEMO = "demo", _("Demo")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(
@@ -139,7 +141,10 @@ class Photo(models.Model):
     @property
     def site_label(self) -> str:
         """Region and side together, as every caption shows them ("Knee, left")."""
-        return f"{self.region_label}, {self.side_label}"
+        return pgettext("photo site", "%(region)s, %(side)s") % {
+            "region": self.region_label,
+            "side": self.side_label,
+        }
 
     @property
     def tag_list(self) -> list[str]:

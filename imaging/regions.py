@@ -8,49 +8,52 @@ list needs a migration (the database constrains the column to these keys).
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 
 @dataclass(frozen=True)
 class BodyRegion:
     key: str
-    label: str
+    label: str  # lazy: shown in the reader's language
     snomed: str
 
 
 REGIONS: tuple[BodyRegion, ...] = (
-    BodyRegion("scalp", "Scalp", "41695006"),
-    BodyRegion("face", "Face", "89545001"),
-    BodyRegion("eye", "Eye region", "81745001"),
-    BodyRegion("nose", "Nose", "45206002"),
-    BodyRegion("ear", "Ear", "117590005"),
-    BodyRegion("lip", "Lip", "48477009"),
-    BodyRegion("mouth", "Mouth", "123851003"),
-    BodyRegion("neck", "Neck", "45048000"),
-    BodyRegion("shoulder", "Shoulder", "16982005"),
-    BodyRegion("chest", "Chest", "51185008"),
-    BodyRegion("breast", "Breast", "76752008"),
-    BodyRegion("abdomen", "Abdomen", "113345001"),
-    BodyRegion("back", "Back", "77568009"),
-    BodyRegion("buttock", "Buttock", "46862004"),
-    BodyRegion("upper_arm", "Upper arm", "40983000"),
-    BodyRegion("elbow", "Elbow", "127949000"),
-    BodyRegion("forearm", "Forearm", "14975008"),
-    BodyRegion("hand", "Hand", "85562004"),
-    BodyRegion("finger", "Finger", "7569003"),
-    BodyRegion("hip", "Hip", "29836001"),
-    BodyRegion("thigh", "Thigh", "68367000"),
-    BodyRegion("knee", "Knee", "72696002"),
-    BodyRegion("lower_leg", "Lower leg", "30021000"),
-    BodyRegion("ankle", "Ankle", "344001"),
-    BodyRegion("foot", "Foot", "56459004"),
-    BodyRegion("toe", "Toe", "29707007"),
-    BodyRegion("skin_other", "Skin, other site", "39937001"),
+    BodyRegion("scalp", _("Scalp"), "41695006"),
+    BodyRegion("face", _("Face"), "89545001"),
+    BodyRegion("eye", _("Eye region"), "81745001"),
+    BodyRegion("nose", _("Nose"), "45206002"),
+    BodyRegion("ear", _("Ear"), "117590005"),
+    BodyRegion("lip", _("Lip"), "48477009"),
+    BodyRegion("mouth", _("Mouth"), "123851003"),
+    BodyRegion("neck", _("Neck"), "45048000"),
+    BodyRegion("shoulder", _("Shoulder"), "16982005"),
+    BodyRegion("chest", _("Chest"), "51185008"),
+    BodyRegion("breast", _("Breast"), "76752008"),
+    BodyRegion("abdomen", _("Abdomen"), "113345001"),
+    BodyRegion("back", _("Back"), "77568009"),
+    BodyRegion("buttock", _("Buttock"), "46862004"),
+    BodyRegion("upper_arm", _("Upper arm"), "40983000"),
+    BodyRegion("elbow", _("Elbow"), "127949000"),
+    BodyRegion("forearm", _("Forearm"), "14975008"),
+    BodyRegion("hand", _("Hand"), "85562004"),
+    BodyRegion("finger", _("Finger"), "7569003"),
+    BodyRegion("hip", _("Hip"), "29836001"),
+    BodyRegion("thigh", _("Thigh"), "68367000"),
+    BodyRegion("knee", _("Knee"), "72696002"),
+    BodyRegion("lower_leg", _("Lower leg"), "30021000"),
+    BodyRegion("ankle", _("Ankle"), "344001"),
+    BodyRegion("foot", _("Foot"), "56459004"),
+    BodyRegion("toe", _("Toe"), "29707007"),
+    BodyRegion("skin_other", _("Skin, other site"), "39937001"),
 )
 
 # SNOMED CT laterality qualifiers (272741003 "Laterality").
 SIDES: tuple[tuple[str, str, str], ...] = (
-    ("left", "Left", "7771000"),
-    ("right", "Right", "24028007"),
-    ("both", "Both sides", "51440002"),
+    ("left", pgettext_lazy("side", "Left"), "7771000"),
+    ("right", pgettext_lazy("side", "Right"), "24028007"),
+    ("both", _("Both sides"), "51440002"),
 )
 
 # Regions the body has one of on each side: their photos need a left or right.
@@ -66,7 +69,7 @@ PAIRED = frozenset(
 BY_KEY = {r.key: r for r in REGIONS}
 BY_SNOMED = {r.snomed: r for r in REGIONS}
 CHOICES = [(r.key, r.label) for r in REGIONS]
-SIDE_CHOICES = [("", "Not applicable")] + [(k, label) for k, label, _ in SIDES]
+SIDE_CHOICES = [("", _("Not applicable"))] + [(k, label) for k, label, _ in SIDES]
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,52 @@ def sites() -> tuple[list[Site], list[Site]]:
     """
     midline = [Site(r.key, "", r.label) for r in REGIONS if r.key not in PAIRED]
     sided = [
-        Site(r.key, side, f"{side_name} {r.label.lower()}")
+        Site(r.key, side, SIDED_LABELS[r.key, side])
         for r in REGIONS
         if r.key in PAIRED
-        for side, side_name in (("left", "Left"), ("right", "Right"))
+        for side in ("left", "right")
     ]
     return midline, sided
+
+
+# Each paired region with its side, whole: languages agree the side with the
+# region's gender and put it before or after ("Left knee", "Knie links").
+SIDED_LABELS = {
+    ("eye", "left"): _("Left eye region"),
+    ("eye", "right"): _("Right eye region"),
+    ("ear", "left"): _("Left ear"),
+    ("ear", "right"): _("Right ear"),
+    ("shoulder", "left"): _("Left shoulder"),
+    ("shoulder", "right"): _("Right shoulder"),
+    ("breast", "left"): _("Left breast"),
+    ("breast", "right"): _("Right breast"),
+    ("buttock", "left"): _("Left buttock"),
+    ("buttock", "right"): _("Right buttock"),
+    ("upper_arm", "left"): _("Left upper arm"),
+    ("upper_arm", "right"): _("Right upper arm"),
+    ("elbow", "left"): _("Left elbow"),
+    ("elbow", "right"): _("Right elbow"),
+    ("forearm", "left"): _("Left forearm"),
+    ("forearm", "right"): _("Right forearm"),
+    ("hand", "left"): _("Left hand"),
+    ("hand", "right"): _("Right hand"),
+    ("finger", "left"): _("Left finger"),
+    ("finger", "right"): _("Right finger"),
+    ("hip", "left"): _("Left hip"),
+    ("hip", "right"): _("Right hip"),
+    ("thigh", "left"): _("Left thigh"),
+    ("thigh", "right"): _("Right thigh"),
+    ("knee", "left"): _("Left knee"),
+    ("knee", "right"): _("Right knee"),
+    ("lower_leg", "left"): _("Left lower leg"),
+    ("lower_leg", "right"): _("Right lower leg"),
+    ("ankle", "left"): _("Left ankle"),
+    ("ankle", "right"): _("Right ankle"),
+    ("foot", "left"): _("Left foot"),
+    ("foot", "right"): _("Right foot"),
+    ("toe", "left"): _("Left toe"),
+    ("toe", "right"): _("Right toe"),
+}
 
 
 def resolve(code: str) -> BodyRegion | None:
@@ -102,12 +145,17 @@ def resolve(code: str) -> BodyRegion | None:
 
 def label(key: str) -> str:
     region = BY_KEY.get(key)
-    return region.label if region else key
+    return str(region.label) if region else key
 
 
 # Captions spell the side out; "" means the photographer chose "Not applicable".
-SIDE_CAPTIONS = {"left": "left", "right": "right", "both": "both sides", "": "no side"}
+SIDE_CAPTIONS = {
+    "left": pgettext_lazy("caption", "left"),
+    "right": pgettext_lazy("caption", "right"),
+    "both": pgettext_lazy("caption", "both sides"),
+    "": pgettext_lazy("caption", "no side"),
+}
 
 
 def side_label(key: str) -> str:
-    return SIDE_CAPTIONS.get(key, key)
+    return str(SIDE_CAPTIONS.get(key, key))
