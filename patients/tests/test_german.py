@@ -1,0 +1,32 @@
+"""A German member reads the patient list and a patient's timeline in German (issue 18)."""
+
+from datetime import date
+
+from patients.tests.factories import make_patient, make_visit
+from patients.tests.language import speaking
+
+
+def test_the_patient_list_is_in_german(client_for, clinician, settings):
+    make_patient(actor=clinician, given_name="Ada", family_name="Lovelace")
+    client = speaking(client_for(clinician), "de", settings)
+    body = client.get("/patients/").content.decode()
+    assert "Patient hinzufügen" in body and "Patientennummer" in body
+    assert "Geburtsdatum" in body and "Lovelace, Ada" in body
+    assert "Add patient" not in body and "Record number" not in body
+
+
+def test_the_timeline_is_in_german_with_german_dates(client_for, clinician, settings):
+    patient = make_patient(actor=clinician, date_of_birth=date(1980, 3, 5))
+    make_visit(actor=clinician, patient=patient, visit_on=date(2026, 1, 2))
+    client = speaking(client_for(clinician), "de", settings)
+    body = client.get(f"/patients/{patient.uuid}/").content.decode()
+    assert "Konsultation hinzufügen" in body and "Alle Daten exportieren (ZIP)" in body
+    # Named formats: the German day-month order and month names.
+    assert "geboren am 5. März 1980" in body and "2. Januar 2026" in body
+    assert "Add visit" not in body and "born " not in body
+
+
+def test_an_empty_search_says_so_in_german(client_for, clinician, settings):
+    client = speaking(client_for(clinician), "de", settings)
+    body = client.get("/patients/", {"q": "Nobody"}).content.decode()
+    assert "Kein Patient passt zu allen Wörtern dieser Suche." in body
