@@ -6,7 +6,6 @@ from imaging.tests import images
 from imaging.tests.factories import allow_capture, make_photo
 from imaging.tests.test_views import upload
 from patients.tests.factories import make_patient, make_visit
-from patients.tests.language import speaking
 
 
 @pytest.fixture
@@ -16,8 +15,8 @@ def visit(clinician):
     return visit
 
 
-def test_a_refused_file_is_explained_in_german(client_for, clinician, visit, settings):
-    client = speaking(client_for(clinician), "de", settings)
+def test_a_refused_file_is_explained_in_german(client_for, clinician, visit, speaking):
+    client = speaking(client_for(clinician), "de")
     response = upload(client, visit, [("x.pdf", images.pdf())], json_reply=False)
     assert response.status_code == 422
     body = response.content.decode()
@@ -26,8 +25,8 @@ def test_a_refused_file_is_explained_in_german(client_for, clinician, visit, set
     assert "not a photo PixioDoc accepts" not in body
 
 
-def test_the_camera_page_verdict_is_german_too(client_for, clinician, visit, settings):
-    client = speaking(client_for(clinician), "de", settings)
+def test_the_camera_page_verdict_is_german_too(client_for, clinician, visit, speaking):
+    client = speaking(client_for(clinician), "de")
     results = upload(client, visit, [("broken.jpg", images.truncated_jpeg())]).json()
     assert results["results"][0]["message"] == (
         "Die Datei ist unvollständig oder beschädigt. Nehmen Sie das Foto erneut "
@@ -36,10 +35,10 @@ def test_the_camera_page_verdict_is_german_too(client_for, clinician, visit, set
 
 
 def test_region_and_side_read_in_german_on_the_timeline(
-    client_for, clinician, settings
+    client_for, clinician, speaking
 ):
     photo = make_photo(actor=clinician, body_region="knee", laterality="left")
-    client = speaking(client_for(clinician), "de", settings)
+    client = speaking(client_for(clinician), "de")
     body = client.get(photo.patient.get_absolute_url()).content.decode()
     assert "Knie, links" in body and "Fotos aufnehmen" in body
     assert "Knee, left" not in body

@@ -1,21 +1,29 @@
 """Pages in another language, as a member whose browser asks for it sees them (issue 18)."""
 
-from django.conf import settings
+import pytest
+from django.utils import translation
 
 LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
 
 
-def speaking(client, language: str, django_settings):
-    """The client, sending the language cookie LocaleMiddleware reads.
+@pytest.fixture
+def speaking(settings):
+    """speaking(client, "de"): the client sends the language cookie LocaleMiddleware reads.
 
-    Until the project's own language middleware is on main, the test adds
-    Django's LocaleMiddleware after the session one (`django_settings` is
-    pytest-django's `settings`, restored after the test).
+    Until the project's own language middleware is on main, Django's
+    LocaleMiddleware is added after the session one. The middleware leaves the
+    language it chose active in this thread, so it is reset afterwards: the
+    next test must not run in German.
     """
-    middleware = list(django_settings.MIDDLEWARE)
-    if LOCALE_MIDDLEWARE not in middleware:
+    if LOCALE_MIDDLEWARE not in settings.MIDDLEWARE:
+        middleware = list(settings.MIDDLEWARE)
         at = middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
         middleware.insert(at + 1, LOCALE_MIDDLEWARE)
-        django_settings.MIDDLEWARE = middleware
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
+        settings.MIDDLEWARE = middleware
+
+    def client_in(client, language: str):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return client
+
+    yield client_in
+    translation.activate(settings.LANGUAGE_CODE)

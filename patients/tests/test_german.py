@@ -3,22 +3,21 @@
 from datetime import date
 
 from patients.tests.factories import make_patient, make_visit
-from patients.tests.language import speaking
 
 
-def test_the_patient_list_is_in_german(client_for, clinician, settings):
+def test_the_patient_list_is_in_german(client_for, clinician, speaking):
     make_patient(actor=clinician, given_name="Ada", family_name="Lovelace")
-    client = speaking(client_for(clinician), "de", settings)
+    client = speaking(client_for(clinician), "de")
     body = client.get("/patients/").content.decode()
     assert "Patient hinzufügen" in body and "Patientennummer" in body
     assert "Geburtsdatum" in body and "Lovelace, Ada" in body
     assert "Add patient" not in body and "Record number" not in body
 
 
-def test_the_timeline_is_in_german_with_german_dates(client_for, clinician, settings):
+def test_the_timeline_is_in_german_with_german_dates(client_for, clinician, speaking):
     patient = make_patient(actor=clinician, date_of_birth=date(1980, 3, 5))
     make_visit(actor=clinician, patient=patient, visit_on=date(2026, 1, 2))
-    client = speaking(client_for(clinician), "de", settings)
+    client = speaking(client_for(clinician), "de")
     body = client.get(f"/patients/{patient.uuid}/").content.decode()
     assert "Konsultation hinzufügen" in body and "Alle Daten exportieren (ZIP)" in body
     # Named formats: the German day-month order and month names.
@@ -26,7 +25,7 @@ def test_the_timeline_is_in_german_with_german_dates(client_for, clinician, sett
     assert "Add visit" not in body and "born " not in body
 
 
-def test_an_empty_search_says_so_in_german(client_for, clinician, settings):
-    client = speaking(client_for(clinician), "de", settings)
+def test_an_empty_search_says_so_in_german(client_for, clinician, speaking):
+    client = speaking(client_for(clinician), "de")
     body = client.get("/patients/", {"q": "Nobody"}).content.decode()
     assert "Kein Patient passt zu allen Wörtern dieser Suche." in body
