@@ -8,52 +8,55 @@ list needs a migration (the database constrains the column to these keys).
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
 class BodyRegion:
     key: str
-    label: str  # lazy: shown in the reader's language
+    # English, as SNOMED CT, DICOM and FHIR name it; `label()` and CHOICES show
+    # it in the reader's language.
+    label: str
     snomed: str
 
 
 REGIONS: tuple[BodyRegion, ...] = (
-    BodyRegion("scalp", _("Scalp"), "41695006"),
-    BodyRegion("face", _("Face"), "89545001"),
-    BodyRegion("eye", _("Eye region"), "81745001"),
-    BodyRegion("nose", _("Nose"), "45206002"),
-    BodyRegion("ear", _("Ear"), "117590005"),
-    BodyRegion("lip", _("Lip"), "48477009"),
-    BodyRegion("mouth", _("Mouth"), "123851003"),
-    BodyRegion("neck", _("Neck"), "45048000"),
-    BodyRegion("shoulder", _("Shoulder"), "16982005"),
-    BodyRegion("chest", _("Chest"), "51185008"),
-    BodyRegion("breast", _("Breast"), "76752008"),
-    BodyRegion("abdomen", _("Abdomen"), "113345001"),
-    BodyRegion("back", _("Back"), "77568009"),
-    BodyRegion("buttock", _("Buttock"), "46862004"),
-    BodyRegion("upper_arm", _("Upper arm"), "40983000"),
-    BodyRegion("elbow", _("Elbow"), "127949000"),
-    BodyRegion("forearm", _("Forearm"), "14975008"),
-    BodyRegion("hand", _("Hand"), "85562004"),
-    BodyRegion("finger", _("Finger"), "7569003"),
-    BodyRegion("hip", _("Hip"), "29836001"),
-    BodyRegion("thigh", _("Thigh"), "68367000"),
-    BodyRegion("knee", _("Knee"), "72696002"),
-    BodyRegion("lower_leg", _("Lower leg"), "30021000"),
-    BodyRegion("ankle", _("Ankle"), "344001"),
-    BodyRegion("foot", _("Foot"), "56459004"),
-    BodyRegion("toe", _("Toe"), "29707007"),
-    BodyRegion("skin_other", _("Skin, other site"), "39937001"),
+    BodyRegion("scalp", gettext_noop("Scalp"), "41695006"),
+    BodyRegion("face", gettext_noop("Face"), "89545001"),
+    BodyRegion("eye", gettext_noop("Eye region"), "81745001"),
+    BodyRegion("nose", gettext_noop("Nose"), "45206002"),
+    BodyRegion("ear", gettext_noop("Ear"), "117590005"),
+    BodyRegion("lip", gettext_noop("Lip"), "48477009"),
+    BodyRegion("mouth", gettext_noop("Mouth"), "123851003"),
+    BodyRegion("neck", gettext_noop("Neck"), "45048000"),
+    BodyRegion("shoulder", gettext_noop("Shoulder"), "16982005"),
+    BodyRegion("chest", gettext_noop("Chest"), "51185008"),
+    BodyRegion("breast", gettext_noop("Breast"), "76752008"),
+    BodyRegion("abdomen", gettext_noop("Abdomen"), "113345001"),
+    BodyRegion("back", gettext_noop("Back"), "77568009"),
+    BodyRegion("buttock", gettext_noop("Buttock"), "46862004"),
+    BodyRegion("upper_arm", gettext_noop("Upper arm"), "40983000"),
+    BodyRegion("elbow", gettext_noop("Elbow"), "127949000"),
+    BodyRegion("forearm", gettext_noop("Forearm"), "14975008"),
+    BodyRegion("hand", gettext_noop("Hand"), "85562004"),
+    BodyRegion("finger", gettext_noop("Finger"), "7569003"),
+    BodyRegion("hip", gettext_noop("Hip"), "29836001"),
+    BodyRegion("thigh", gettext_noop("Thigh"), "68367000"),
+    BodyRegion("knee", gettext_noop("Knee"), "72696002"),
+    BodyRegion("lower_leg", gettext_noop("Lower leg"), "30021000"),
+    BodyRegion("ankle", gettext_noop("Ankle"), "344001"),
+    BodyRegion("foot", gettext_noop("Foot"), "56459004"),
+    BodyRegion("toe", gettext_noop("Toe"), "29707007"),
+    BodyRegion("skin_other", gettext_noop("Skin, other site"), "39937001"),
 )
 
-# SNOMED CT laterality qualifiers (272741003 "Laterality").
+# SNOMED CT laterality qualifiers (272741003 "Laterality"), named in English as
+# the coding systems name them; SIDE_CHOICES is what people read.
 SIDES: tuple[tuple[str, str, str], ...] = (
-    ("left", pgettext_lazy("side", "Left"), "7771000"),
-    ("right", pgettext_lazy("side", "Right"), "24028007"),
-    ("both", _("Both sides"), "51440002"),
+    ("left", "Left", "7771000"),
+    ("right", "Right", "24028007"),
+    ("both", "Both sides", "51440002"),
 )
 
 # Regions the body has one of on each side: their photos need a left or right.
@@ -68,8 +71,13 @@ PAIRED = frozenset(
 
 BY_KEY = {r.key: r for r in REGIONS}
 BY_SNOMED = {r.snomed: r for r in REGIONS}
-CHOICES = [(r.key, r.label) for r in REGIONS]
-SIDE_CHOICES = [("", _("Not applicable"))] + [(k, label) for k, label, _ in SIDES]
+CHOICES = [(r.key, _(r.label)) for r in REGIONS]
+SIDE_CHOICES = [
+    ("", _("Not applicable")),
+    ("left", pgettext_lazy("side", "Left")),
+    ("right", pgettext_lazy("side", "Right")),
+    ("both", _("Both sides")),
+]
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ def sites() -> tuple[list[Site], list[Site]]:
     A paired region gives a left and a right site ("Left knee", "Right knee");
     the rarer "both sides" stays on the side control of the camera page.
     """
-    midline = [Site(r.key, "", r.label) for r in REGIONS if r.key not in PAIRED]
+    midline = [Site(r.key, "", _(r.label)) for r in REGIONS if r.key not in PAIRED]
     sided = [
         Site(r.key, side, SIDED_LABELS[r.key, side])
         for r in REGIONS
@@ -145,7 +153,7 @@ def resolve(code: str) -> BodyRegion | None:
 
 def label(key: str) -> str:
     region = BY_KEY.get(key)
-    return str(region.label) if region else key
+    return gettext(region.label) if region else key
 
 
 # Captions spell the side out; "" means the photographer chose "Not applicable".
