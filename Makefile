@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 VAR := var
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint messages clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pytest -m bench -o python_files='bench_*.py' -p no:cacheprovider -s -q \
 	  $$(ls -d */benchmarks 2>/dev/null)
+
+# Issue 18: gather every marked string into the catalogues of each language, then
+# compile them (the .mo files are committed: running needs no gettext tools).
+# Needs gettext (xgettext, msgmerge, msgfmt): apt-get install gettext.
+LANGUAGES := de fr es
+MESSAGES_FLAGS := $(foreach l,$(LANGUAGES),-l $(l)) --no-location --no-obsolete \
+  --ignore=.venv --ignore=var --ignore='*/tests/*' --ignore='*/benchmarks/*'
+messages: $(STAMP)
+	$(PY) manage.py makemessages $(MESSAGES_FLAGS)
+	$(PY) manage.py makemessages -d djangojs $(MESSAGES_FLAGS)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

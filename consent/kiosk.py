@@ -15,7 +15,7 @@ from audit.services import record_event
 
 SESSION_KEY = "consent_kiosk"
 MAX_FAILURES = 5
-ALLOWED_PREFIXES = ("/static/",)
+ALLOWED_PREFIXES = ("/static/", "/jsi18n/")
 
 
 def lock(request, *, patient, template) -> None:

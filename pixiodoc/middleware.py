@@ -3,7 +3,9 @@
 import logging
 import uuid
 from contextvars import ContextVar
+from functools import wraps
 
+CACHE_CONTROL = "Cache-Control"
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
 
@@ -34,10 +36,29 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+def cacheable(max_age: int):
+    """For a view whose answer never holds PHI nor depends on who asks (the
+    JavaScript catalogue): NoStoreMiddleware lets it be cached for `max_age` s."""
+
+    def decorate(view):
+        @wraps(view)
+        def cached(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                response[CACHE_CONTROL] = f"public, max-age={max_age}"
+                response.cacheable = True
+            return response
+
+        return cached
+
+    return decorate
+
+
 class NoStoreMiddleware:
     """Pages are never kept by browsers or proxies: any page may show PHI.
 
-    Static assets (served before this by whitenoise) keep their own caching.
+    Static assets (served before this by whitenoise) keep their own caching, and
+    so do views marked `@cacheable`.
     """
 
     def __init__(self, get_response):
@@ -45,6 +66,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response["Cache-Control"] = "no-store, private"
+        if getattr(response, "cacheable", False):
+            return response
+        response[CACHE_CONTROL] = "no-store, private"
         response.setdefault("Pragma", "no-cache")
         return response

@@ -96,11 +96,15 @@ MIDDLEWARE = [
     # Thumbnails a page already audited: one read, no session write (docs/imaging.md).
     "imaging.middleware.CoveredThumbnailMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language); staff get theirs further down.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "pixiodoc.accounts.middleware.MemberMiddleware",
+    # Issue 18: the member's language, the practice's time zone (pixiodoc.languages).
+    "pixiodoc.languages.StaffLocaleMiddleware",
     "consent.kiosk.KioskLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,6 +132,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pixiodoc.accounts.context_processors.member",

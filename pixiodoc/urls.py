@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pixiodoc import health, views
+from pixiodoc import health, languages, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path(
+        "jsi18n/<str:language>/",
+        languages.javascript_catalog,
+        name="javascript_catalog",
+    ),
     path("accounts/", include("pixiodoc.accounts.urls")),
     path("patients/", include("patients.urls")),
     path("consent/", include("consent.urls")),

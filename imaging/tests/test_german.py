@@ -1,4 +1,4 @@
-"""A German member is told in German why a file was refused, and reads sites in German (issue 18)."""
+"""A member who chose German is told in German why a file was refused, and reads sites in German (issue 18)."""
 
 import pytest
 
@@ -16,7 +16,7 @@ def visit(clinician):
 
 
 def test_a_refused_file_is_explained_in_german(client_for, clinician, visit, speaking):
-    client = speaking(client_for(clinician), "de")
+    client = client_for(speaking(clinician, "de"))
     response = upload(client, visit, [("x.pdf", images.pdf())], json_reply=False)
     assert response.status_code == 422
     body = response.content.decode()
@@ -26,7 +26,7 @@ def test_a_refused_file_is_explained_in_german(client_for, clinician, visit, spe
 
 
 def test_the_camera_page_verdict_is_german_too(client_for, clinician, visit, speaking):
-    client = speaking(client_for(clinician), "de")
+    client = client_for(speaking(clinician, "de"))
     results = upload(client, visit, [("broken.jpg", images.truncated_jpeg())]).json()
     assert results["results"][0]["message"] == (
         "Die Datei ist unvollständig oder beschädigt. Nehmen Sie das Foto erneut "
@@ -38,7 +38,7 @@ def test_region_and_side_read_in_german_on_the_timeline(
     client_for, clinician, speaking
 ):
     photo = make_photo(actor=clinician, body_region="knee", laterality="left")
-    client = speaking(client_for(clinician), "de")
+    client = client_for(speaking(clinician, "de"))
     body = client.get(photo.patient.get_absolute_url()).content.decode()
     assert "Knie, links" in body and "Fotos aufnehmen" in body
     assert "Knee, left" not in body

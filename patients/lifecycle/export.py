@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -109,7 +109,9 @@ def build_export(*, export_uuid: str, runner: str | None = None) -> str:
             attempts=F("attempts") + 1,
         )
     )
-    export = PatientExport.objects.select_related("patient").filter(uuid=export_uuid)
+    export = PatientExport.objects.select_related(
+        "patient", "requested_by__practice"
+    ).filter(uuid=export_uuid)
     export = export.first()
     if export is None:
         return "missing"
@@ -123,7 +125,12 @@ def build_export(*, export_uuid: str, runner: str | None = None) -> str:
     name = blobs.new_blob_name(patient)
     PatientExport.objects.filter(pk=export.pk).update(blob_name=name)
     try:
-        with jobs.keep_lease(lambda: _renew_lease(export)):
+        # The README and any refusal in the language of the member who asked.
+        language = export.requested_by.effective_language
+        with (
+            jobs.keep_lease(lambda: _renew_lease(export)),
+            translation.override(language),
+        ):
             _refuse_if_erasing(patient)
             archive, files, unreadable = build_archive(patient=patient, export=export)
             jobs.checkpoint("export.write")

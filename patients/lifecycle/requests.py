@@ -12,7 +12,7 @@ import calendar
 from datetime import date
 
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.actions import Action, ActorType
@@ -210,7 +210,8 @@ def alert_overdue(*, today=None) -> int:
     """Alert the compliance officers once about each request past its deadline."""
     raised = 0
     for late in overdue(today=today).select_related("practice"):
-        with transaction.atomic():
+        # Written for the compliance officers: in their practice's language.
+        with transaction.atomic(), translation.override(late.practice.language):
             alert = raise_once(
                 late.practice,
                 kind=AuditAlert.Kind.REQUEST_OVERDUE,

@@ -1,29 +1,21 @@
-"""Pages in another language, as a member whose browser asks for it sees them (issue 18)."""
+"""Pages in another language, as a member who chose it sees them (issue 18)."""
 
 import pytest
 from django.utils import translation
 
-LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
-
 
 @pytest.fixture
 def speaking(settings):
-    """speaking(client, "de"): the client sends the language cookie LocaleMiddleware reads.
+    """speaking(member, "de"): the member's own language, which staff pages follow.
 
-    Until the project's own language middleware is on main, Django's
-    LocaleMiddleware is added after the session one. The middleware leaves the
-    language it chose active in this thread, so it is reset afterwards: the
-    next test must not run in German.
+    The language middleware leaves the language it chose active in this thread,
+    so it is reset afterwards: the next test must not run in German.
     """
-    if LOCALE_MIDDLEWARE not in settings.MIDDLEWARE:
-        middleware = list(settings.MIDDLEWARE)
-        at = middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
-        middleware.insert(at + 1, LOCALE_MIDDLEWARE)
-        settings.MIDDLEWARE = middleware
 
-    def client_in(client, language: str):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        return client
+    def choose(member, language: str):
+        member.language = language
+        member.save(update_fields=["language"])
+        return member
 
-    yield client_in
+    yield choose
     translation.activate(settings.LANGUAGE_CODE)

@@ -1,13 +1,16 @@
-"""A German member reads the patient list and a patient's timeline in German (issue 18)."""
+"""A member who chose German reads the patient list and a patient's timeline in German (issue 18)."""
 
+import io
+import zipfile
 from datetime import date
 
+from patients.lifecycle import export as export_service
 from patients.tests.factories import make_patient, make_visit
 
 
 def test_the_patient_list_is_in_german(client_for, clinician, speaking):
     make_patient(actor=clinician, given_name="Ada", family_name="Lovelace")
-    client = speaking(client_for(clinician), "de")
+    client = client_for(speaking(clinician, "de"))
     body = client.get("/patients/").content.decode()
     assert "Patient hinzufügen" in body and "Patientennummer" in body
     assert "Geburtsdatum" in body and "Lovelace, Ada" in body
@@ -17,7 +20,7 @@ def test_the_patient_list_is_in_german(client_for, clinician, speaking):
 def test_the_timeline_is_in_german_with_german_dates(client_for, clinician, speaking):
     patient = make_patient(actor=clinician, date_of_birth=date(1980, 3, 5))
     make_visit(actor=clinician, patient=patient, visit_on=date(2026, 1, 2))
-    client = speaking(client_for(clinician), "de")
+    client = client_for(speaking(clinician, "de"))
     body = client.get(f"/patients/{patient.uuid}/").content.decode()
     assert "Konsultation hinzufügen" in body and "Alle Daten exportieren (ZIP)" in body
     # Named formats: the German day-month order and month names.
@@ -26,6 +29,19 @@ def test_the_timeline_is_in_german_with_german_dates(client_for, clinician, spea
 
 
 def test_an_empty_search_says_so_in_german(client_for, clinician, speaking):
-    client = speaking(client_for(clinician), "de")
+    client = client_for(speaking(clinician, "de"))
     body = client.get("/patients/", {"q": "Nobody"}).content.decode()
     assert "Kein Patient passt zu allen Wörtern dieser Suche." in body
+
+
+def test_the_export_readme_is_in_the_language_of_who_asked(clinician, speaking):
+    speaking(clinician, "de")
+    patient = make_patient(actor=clinician)
+    export = export_service.start_export(actor=clinician, patient=patient)
+    # Built by the worker, where no request chose a language.
+    export_service.build_export(export_uuid=str(export.uuid))
+    export.refresh_from_db()
+    _name, archive = export_service.download_export(actor=clinician, export=export)
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        readme = opened.read("README.txt").decode()
+    assert readme.startswith("Dieses Archiv enthält alles, was die Praxis")

@@ -23,9 +23,12 @@ another practice's row is a 404 (S9). Every add, change and delete made through
 the admin is written to the audit log (`Action.ADMIN_CHANGE`, PHI-free).
 """
 
+from zoneinfo import available_timezones
+
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from audit.actions import Action, ActorType
 from audit.services import record_event
@@ -173,11 +176,34 @@ class PracticeScopedAdmin(admin.ModelAdmin):
 # --- accounts' own models ------------------------------------------------------------
 
 
+class PracticeAdminForm(forms.ModelForm):
+    # A list to choose from: a mistyped zone would shift every time staff see.
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[(zone, zone) for zone in sorted(available_timezones())],
+        help_text=_("Staff see every time in this zone."),
+    )
+
+    class Meta:
+        model = Practice
+        fields = ["name", "share_link_max_days", "language", "time_zone"]
+
+
 @admin.register(Practice)
 class PracticeAdmin(PracticeScopedAdmin):
+    """The practice's settings, the owner's to change: name, limits, language, time zone."""
+
     practice_path = ""
-    list_display = ["name", "slug", "share_link_max_days", "created_at"]
-    fields = ["name", "slug", "share_link_max_days", "created_at"]
+    form = PracticeAdminForm
+    list_display = ["name", "slug", "language", "time_zone", "created_at"]
+    fields = [
+        "name",
+        "slug",
+        "share_link_max_days",
+        "language",
+        "time_zone",
+        "created_at",
+    ]
     readonly_fields = ["slug", "created_at"]
 
 

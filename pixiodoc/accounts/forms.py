@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
 
 from pixiodoc.accounts.models import Member, User
 
@@ -123,3 +125,17 @@ class JoinForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class LanguageForm(forms.Form):
+    """A member's own language; blank follows the practice's (issue 18)."""
+
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        practice_default = dict(settings.LANGUAGES)[practice.language]
+        self.fields["language"].choices = [
+            ("", _("The practice's language (%(name)s)") % {"name": practice_default}),
+            *settings.LANGUAGES,
+        ]

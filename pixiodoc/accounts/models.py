@@ -1,11 +1,15 @@
 """Users sign in by e-mail; a Member is a user's membership of one Practice, with one role."""
 
 import uuid
+from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedTextField
 
 
@@ -57,12 +61,44 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
 
+def default_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(
+            _("“%(zone)s” is not a time zone. Use a name like Europe/Berlin."),
+            params={"zone": value},
+        )
+
+
 class Practice(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     # Longest lifetime a share link of this practice may have (S22: never over 30).
     share_link_max_days = models.PositiveSmallIntegerField(default=30)
+    # Issue 18: staff without a language of their own see this one.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=default_language,
+        help_text=_("The language of staff who have not chosen their own."),
+    )
+    # Every time staff see is shown in this zone (pixiodoc.languages).
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_("For example Europe/Berlin. Staff see every time in this zone."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -93,6 +129,10 @@ class Member(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices)
     is_active = models.BooleanField(default=True)
+    # Blank: the practice's language (issue 18).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,6 +150,10 @@ class Member(models.Model):
 
     def __str__(self):
         return f"member {self.uuid} ({self.role})"
+
+    @property
+    def effective_language(self) -> str:
+        return self.language or self.practice.language
 
     def may(self, action: str) -> bool:
         """The role's permission, or a break-glass grant in effect (#16)."""

@@ -22,6 +22,7 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("keep-alive/", views.keep_alive, name="keep_alive"),
     path("security/", views.security, name="security"),
+    path("security/language/", views.language, name="language"),
     path("security/password/", views.password_change, name="password_change"),
     path(
         "security/authenticator/",

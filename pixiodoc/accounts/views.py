@@ -14,6 +14,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -22,13 +23,23 @@ from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
 from pixiodoc.accounts import qr, reauth, sessions, throttle
 from pixiodoc.accounts import two_factor as tfa
-from pixiodoc.accounts.decorators import second_factor_exempt, verified_required
+from pixiodoc.accounts.decorators import (
+    member_required,
+    second_factor_exempt,
+    verified_required,
+)
 from pixiodoc.accounts.exceptions import AccountsError, SecondFactorLocked
-from pixiodoc.accounts.forms import CodeForm, PasswordChangeForm, SignInForm
+from pixiodoc.accounts.forms import (
+    CodeForm,
+    LanguageForm,
+    PasswordChangeForm,
+    SignInForm,
+)
 from pixiodoc.accounts.middleware import PRACTICE_SESSION_KEY
 from pixiodoc.accounts.models import User
 from pixiodoc.accounts.passwords import change_password, record_password_reset
 from pixiodoc.accounts.selectors import active_memberships
+from pixiodoc.languages import activate_for_member
 
 NEXT_SESSION_KEY = "pixiodoc_next"
 ENDED_NOTICES = {
@@ -251,11 +262,36 @@ def keep_alive(request):
 
 @verified_required
 def security(request):
+    member = request.member
     return render(
         request,
         "accounts/security.html",
-        {"backup_codes_left": tfa.backup_codes_left(user=request.user)},
+        {
+            "backup_codes_left": tfa.backup_codes_left(user=request.user),
+            "language_form": LanguageForm(
+                initial={"language": member.language}, practice=member.practice
+            )
+            if member
+            else None,
+        },
     )
+
+
+@member_required
+@require_POST
+def language(request):
+    """The member's own language, for every page they see from now on (issue 18)."""
+    member = request.member
+    form = LanguageForm(request.POST, practice=member.practice)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose one of the languages offered."))
+        return redirect("accounts:security")
+    member.language = form.cleaned_data["language"]
+    member.save(update_fields=["language"])
+    # Answer in the language just chosen, not the one the request came in.
+    activate_for_member(request, member)
+    messages.success(request, gettext("Your language is saved."))
+    return redirect("accounts:security")
 
 
 @verified_required

@@ -40,8 +40,10 @@
   }
   function siteLabel(shot) {
     var label = region.querySelector("option[value='" + shot.region + "']").textContent;
-    var sides = { left: "left", right: "right", both: "both sides", "": "no side" };
-    return label + ", " + sides[shot.side];
+    var sides = {
+      left: gettext("left"), right: gettext("right"), both: gettext("both sides"), "": gettext("no side")
+    };
+    return interpolate(gettext("%(region)s, %(side)s"), { region: label, side: sides[shot.side] }, true);
   }
 
   // The ghost: the newest photo of exactly this region and side (never the other side).
@@ -75,6 +77,10 @@
     count.textContent = n ? " · " + n : "";
   }
 
+  function refused(reason) {
+    return interpolate(gettext("Refused: %(reason)s"), { reason: reason }, true);
+  }
+
   function setState(shot, state, text) {
     shot.state = state;
     shot.li.setAttribute("data-state", state);
@@ -89,7 +95,11 @@
     if (unstored() && !warnedUnstored) {
       warnedUnstored = true;
       leaving = false;
-      say(unstored() + " photo(s) not stored. Tap Retry on them, or tap Done again to leave without them.");
+      var left = unstored();
+      say(interpolate(ngettext(
+        "%(count)s photo not stored. Tap Retry on it, or tap Done again to leave without it.",
+        "%(count)s photos not stored. Tap Retry on them, or tap Done again to leave without them.",
+        left), { count: left }, true));
       return;
     }
     var uuids = stored().map(function (s) { return s.photo; });
@@ -99,7 +109,7 @@
   }
 
   function upload(shot) {
-    setState(shot, "uploading", "Uploading…");
+    setState(shot, "uploading", gettext("Uploading…"));
     var data = new FormData();
     data.append("body_region", shot.region);
     data.append("laterality", shot.side);
@@ -120,20 +130,24 @@
         var verdict = body.results[0];
         if (verdict.stored) {
           shot.photo = verdict.photo;
-          setState(shot, "stored", verdict.message || "Stored.");  // with any processing notes
+          setState(shot, "stored", verdict.message || gettext("Stored."));  // with any processing notes
         } else {
-          setState(shot, "refused", "Refused: " + verdict.message);
+          setState(shot, "refused", refused(verdict.message));
         }
       } else if (body && body.error) {
-        setState(shot, "refused", "Refused: " + body.error);
+        setState(shot, "refused", refused(body.error));
       } else {
-        setState(shot, "refused", "Not stored: the server answered " + res.status + ". Retry.");
+        setState(shot, "refused", interpolate(
+          gettext("Not stored: the server answered %(status)s. Retry."), { status: res.status }, true));
       }
     }, function () {
-      setState(shot, "refused", "Not stored: the connection dropped. Retry when online.");
+      setState(shot, "refused", gettext("Not stored: the connection dropped. Retry when online."));
     }).then(function () {
       inFlight -= 1;
-      if (shot.state === "refused") { say("Shot " + shot.number + " (" + siteLabel(shot) + ") " + shot.label.textContent); }
+      if (shot.state === "refused") {
+        say(interpolate(gettext("Shot %(number)s (%(site)s) %(verdict)s"),
+          { number: shot.number, site: siteLabel(shot), verdict: shot.label.textContent }, true));
+      }
       leaveWhenSettled();
     });
   }
@@ -143,14 +157,14 @@
     var li = document.createElement("li");
     var img = document.createElement("img");
     img.src = URL.createObjectURL(blob);
-    img.alt = "Shot " + shot.number + ", " + siteLabel(shot);
+    img.alt = interpolate(gettext("Shot %(number)s, %(site)s"), { number: shot.number, site: siteLabel(shot) }, true);
     var label = document.createElement("span");
     label.className = "capture-shot-state";
     var retry = document.createElement("button");
     retry.type = "button";
     retry.className = "capture-retry";
-    retry.textContent = "Retry";
-    retry.setAttribute("aria-label", "Retry shot " + shot.number);
+    retry.textContent = gettext("Retry");
+    retry.setAttribute("aria-label", interpolate(gettext("Retry shot %(number)s"), { number: shot.number }, true));
     retry.addEventListener("click", function () { warnedUnstored = false; upload(shot); });
     li.appendChild(img);
     li.appendChild(label);
@@ -164,7 +178,7 @@
 
   function regionChosen() {
     if (region.value) { return true; }
-    say("Choose the body region first, then take the photo.");
+    say(gettext("Choose the body region first, then take the photo."));
     region.focus();
     return false;
   }
@@ -179,7 +193,7 @@
 
   function shoot() {
     if (!regionChosen()) { return; }
-    if (!video.videoWidth) { say("The camera is still starting. Try again in a moment."); return; }
+    if (!video.videoWidth) { say(gettext("The camera is still starting. Try again in a moment.")); return; }
     flashNow();
     var canvas = document.createElement("canvas");
     canvas.width = video.videoWidth;
@@ -231,7 +245,9 @@
       video.hidden = false;
       hint.hidden = true;
     }).catch(function () {
-      useFileInput("The camera could not be opened here (allow camera access to use it). The shutter opens the phone's camera instead.");
+      useFileInput(gettext(
+        "The camera could not be opened here (allow camera access to use it). The shutter opens the phone's camera instead."
+      ));
     });
     shutter.addEventListener("click", shoot);
   } else {
@@ -250,7 +266,7 @@
         region.value = button.getAttribute("data-region");
         form.querySelector("input[name=laterality][value='" + value + "']").checked = true;
         sheet.hidden = true;
-        say(siteLabel({ region: region.value, side: value }) + ": ready.");
+        say(interpolate(gettext("%(site)s: ready."), { site: siteLabel({ region: region.value, side: value }) }, true));
         updateGhost();
         (shutter.hidden ? fileLabel : shutter).focus();
       });
@@ -260,7 +276,10 @@
   done.addEventListener("click", function (e) {
     e.preventDefault();
     leaving = true;
-    if (inFlight > 0) { say("Finishing " + inFlight + " upload(s)…"); }
+    if (inFlight > 0) {
+      say(interpolate(ngettext("Finishing %(count)s upload…", "Finishing %(count)s uploads…", inFlight),
+        { count: inFlight }, true));
+    }
     leaveWhenSettled();
   });
   window.addEventListener("pagehide", stopCamera);

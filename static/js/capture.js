@@ -26,10 +26,10 @@
     label.textContent = name;
     var bar = document.createElement("progress");
     bar.max = 100; bar.value = 0;
-    bar.setAttribute("aria-label", "Upload progress of " + name);
+    bar.setAttribute("aria-label", interpolate(gettext("Upload progress of %(name)s"), { name: name }, true));
     var verdict = document.createElement("span");
     verdict.className = "verdict";
-    verdict.textContent = "Waiting…";
+    verdict.textContent = gettext("Waiting…");
     li.appendChild(label); li.appendChild(bar); li.appendChild(verdict);
     queue.appendChild(li);
     return { li: li, bar: bar, verdict: verdict };
@@ -37,7 +37,8 @@
 
   function verdictOf(row, ok, message) {
     row.li.className = ok ? "ok" : "refused";
-    row.verdict.textContent = ok ? "Stored" : "Refused: " + message;
+    row.verdict.textContent = ok ? gettext("Stored")
+      : interpolate(gettext("Refused: %(reason)s"), { reason: message }, true);
     row.bar.value = 100;
   }
 
@@ -45,7 +46,7 @@
     if (!regionSelect.value) {
       regionSelect.focus();
       var r = addRow(name);
-      verdictOf(r, false, "choose a body region first, then add the photo again.");
+      verdictOf(r, false, gettext("choose a body region first, then add the photo again."));
       return;
     }
     send(addRow(name), file, name, source, uploadKey(), 0);
@@ -79,7 +80,7 @@
     xhr.setRequestHeader("X-Upload-Key", key);
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) { row.bar.value = Math.round((e.loaded / e.total) * 95); }
-      row.verdict.textContent = "Uploading…";
+      row.verdict.textContent = gettext("Uploading…");
     });
     running += 1;
     xhr.addEventListener("loadend", function () {
@@ -87,7 +88,7 @@
       var lost = xhr.status === 0 || xhr.status === 502 || xhr.status === 504;
       if (lost && attempt < RETRY_DELAYS.length) {
         // The answer was lost, not necessarily the photo: send it again, same key.
-        row.verdict.textContent = "Connection lost, trying again…";
+        row.verdict.textContent = gettext("Connection lost, trying again…");
         window.setTimeout(function () {
           send(row, file, name, source, key, attempt + 1);
         }, RETRY_DELAYS[attempt]);
@@ -100,16 +101,17 @@
         verdictOf(row, res.stored, res.message);
         if (res.stored) {
           var link = document.createElement("a");
-          link.href = res.viewer; link.textContent = "View";
+          link.href = res.viewer; link.textContent = gettext("View");
           row.li.appendChild(document.createTextNode(" "));
           row.li.appendChild(link);
         }
       } else if (body && body.error) {
         verdictOf(row, false, body.error);
       } else if (xhr.status === 0) {
-        verdictOf(row, false, "the connection dropped. Check the network and add the photo again.");
+        verdictOf(row, false, gettext("the connection dropped. Check the network and add the photo again."));
       } else {
-        verdictOf(row, false, "the server could not take it (" + xhr.status + "). Try again.");
+        verdictOf(row, false, interpolate(
+          gettext("the server could not take it (%(status)s). Try again."), { status: xhr.status }, true));
       }
     });
     xhr.send(data);

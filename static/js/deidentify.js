@@ -76,12 +76,14 @@
       layer.appendChild(node);
       var item = document.createElement("li");
       var label = document.createElement("span");
-      label.textContent = (box.cover === "black" ? "Black out" : "Blur") +
-        (box.suggested ? " (face found)" : "");
+      var cover = box.cover === "black" ? gettext("Black out") : gettext("Blur");
+      label.textContent = box.suggested
+        ? interpolate(gettext("%(cover)s (face found)"), { cover: cover }, true)
+        : cover;
       var remove = document.createElement("button");
       remove.type = "button";
-      remove.textContent = "Remove";
-      remove.setAttribute("aria-label", "Remove box " + (index + 1));
+      remove.textContent = gettext("Remove");
+      remove.setAttribute("aria-label", interpolate(gettext("Remove box %(number)s"), { number: index + 1 }, true));
       remove.addEventListener("click", function () {
         state.boxes.splice(index, 1);
         render();
@@ -131,7 +133,7 @@
     if (box.w < MIN || box.h < MIN) {
       if (!corner) {
         corner = point;
-        status.textContent = "Corner set: tap the opposite corner of the box.";
+        status.textContent = gettext("Corner set: tap the opposite corner of the box.");
         render();
         return;
       }
@@ -142,12 +144,13 @@
       var chosen = tool();
       if (chosen === "crop") {
         state.crop = box;
-        status.textContent = "Crop set: only the framed part is kept.";
+        status.textContent = gettext("Crop set: only the framed part is kept.");
       } else {
         box.cover = chosen;
         state.boxes.push(box);
-        status.textContent = state.boxes.length + " box" +
-          (state.boxes.length === 1 ? "" : "es") + " to cover.";
+        var count = state.boxes.length;
+        status.textContent = interpolate(
+          ngettext("%(count)s box to cover.", "%(count)s boxes to cover.", count), { count: count }, true);
       }
     }
     render();

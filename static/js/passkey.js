@@ -66,9 +66,9 @@
   }
 
   var FAILED = {
-    NotAllowedError: "The passkey was cancelled or timed out. Try again, or use a code.",
-    InvalidStateError: "This device already holds your passkey.",
-    SecurityError: "Passkeys do not work at this address. Use a code instead."
+    NotAllowedError: gettext("The passkey was cancelled or timed out. Try again, or use a code."),
+    InvalidStateError: gettext("This device already holds your passkey."),
+    SecurityError: gettext("Passkeys do not work at this address. Use a code instead.")
   };
 
   async function run(form) {
@@ -76,7 +76,7 @@
     var button = form.querySelector("button[type=submit]");
     var creating = form.dataset.passkey !== "sign_in";
     button.disabled = true;
-    status.textContent = "Waiting for your face, fingerprint or screen lock…";
+    status.textContent = gettext("Waiting for your face, fingerprint or screen lock…");
     try {
       var response = await fetch(form.dataset.optionsUrl, {
         method: "POST",
@@ -95,11 +95,11 @@
         ? await navigator.credentials.create({ publicKey: creationOptions(options) })
         : await navigator.credentials.get({ publicKey: requestOptions(options) });
       form.elements.credential.value = JSON.stringify(answer(credential));
-      status.textContent = "Checking…";
+      status.textContent = gettext("Checking…");
       form.submit();
     } catch (error) {
       status.textContent = FAILED[error && error.name] ||
-        "The passkey did not work. Try again, or use a code.";
+        gettext("The passkey did not work. Try again, or use a code.");
       button.disabled = false;
     }
   }

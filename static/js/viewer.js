@@ -64,7 +64,7 @@
   if (!mayEdit) { return; }
   // Marks not yet saved: leaving the page (a link, the arrow keys, closing) asks first.
   var edits = 0, savedEdits = 0;
-  function changed() { edits += 1; draw(); status.textContent = "Not saved yet."; }
+  function changed() { edits += 1; draw(); status.textContent = gettext("Not saved yet."); }
   window.addEventListener("beforeunload", function (e) {
     if (edits !== savedEdits) { e.preventDefault(); e.returnValue = ""; }
   });
@@ -87,7 +87,11 @@
     start = point(e);
     if (tool() === "text") {
       var text = document.getElementById("mark-text").value.trim();
-      if (!text) { status.textContent = "Type the text first, then click where it goes."; start = null; return; }
+      if (!text) {
+        status.textContent = gettext("Type the text first, then click where it goes.");
+        start = null;
+        return;
+      }
       shapes.push({ kind: "text", x: start.x, y: start.y, text: text });
       start = null;
       changed();
@@ -113,7 +117,7 @@
   document.getElementById("marks-save").addEventListener("click", function () {
     var token = document.cookie.match(/csrftoken=([^;]+)/);
     var csrf = document.querySelector("[name=csrfmiddlewaretoken]");
-    status.textContent = "Saving…";
+    status.textContent = gettext("Saving…");
     var sending = edits;
     fetch(figure.getAttribute("data-annotate-url"), {
       method: "POST",
@@ -123,7 +127,8 @@
     }).then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
       .then(function (res) {
         if (res.ok) { savedEdits = sending; }
-        status.textContent = res.ok ? "Annotations saved." : ("Not saved: " + (res.body.error || "try again."));
-      }).catch(function () { status.textContent = "Not saved: the connection dropped. Try again."; });
+        status.textContent = res.ok ? gettext("Annotations saved.")
+          : interpolate(gettext("Not saved: %(reason)s"), { reason: res.body.error || gettext("try again.") }, true);
+      }).catch(function () { status.textContent = gettext("Not saved: the connection dropped. Try again."); });
   });
 })();
