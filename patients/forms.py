@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from patients.models import Patient, Visit
 from pixiodoc.accounts.models import Member
@@ -49,7 +50,7 @@ class VisitForm(forms.ModelForm):
         labels = {
             "visit_on": _("Date of visit"),
             "clinician": _("Clinician"),
-            "reason": _("Reason"),
+            "reason": pgettext_lazy("visit", "Reason"),
             "notes": _("Notes"),
         }
 
