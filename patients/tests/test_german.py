@@ -1,11 +1,16 @@
-"""A member who chose German reads the patient list and a patient's timeline in German (issue 18)."""
+"""Members read patient pages, exports and certificates in the language they chose (issue 18)."""
 
 import io
 import zipfile
 from datetime import date
 
+from django.urls import reverse
+from pypdf import PdfReader
+
+from patients.lifecycle import erasure as erasure_service
 from patients.lifecycle import export as export_service
 from patients.tests.factories import make_patient, make_visit
+from patients.tests.lifecycle_helpers import approved_erasure, make_patient_with_blobs
 
 
 def test_the_patient_list_is_in_german(client_for, clinician, speaking):
@@ -45,3 +50,20 @@ def test_the_export_readme_is_in_the_language_of_who_asked(clinician, speaking):
     with zipfile.ZipFile(io.BytesIO(archive)) as opened:
         readme = opened.read("README.txt").decode()
     assert readme.startswith("Dieses Archiv enthält alles, was die Praxis")
+
+
+def test_the_erasure_certificate_pdf_is_in_the_readers_language(
+    clinician, compliance, client_for, speaking
+):
+    patient, _ = make_patient_with_blobs(actor=clinician)
+    erasure = approved_erasure(
+        patient=patient, requester=clinician, approver=compliance
+    )
+    erasure_service.run_erasure(request_uuid=str(erasure.uuid))
+    client = client_for(speaking(compliance, "fr"))
+    pdf = client.get(reverse("patients:erasure_certificate", args=[erasure.uuid]))
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages
+    )
+    assert "Certificat d'effacement" in text and "Clé de données du patient" in text
+    assert "Certificate of erasure" not in text
