@@ -28,10 +28,11 @@ def timeline(client, patient, query=""):
 
 
 def test_taking_photos_makes_todays_visit_in_the_practice_time_zone(
-    client_for, clinician, settings, time_machine
+    client_for, clinician, time_machine
 ):
     # 23:30 UTC on 1 March is already 2 March in Auckland: the practice's day counts.
-    settings.TIME_ZONE = "Pacific/Auckland"
+    clinician.practice.time_zone = "Pacific/Auckland"
+    clinician.practice.save(update_fields=["time_zone"])
     time_machine.move_to(datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
     patient = make_patient(actor=clinician)
     allow_capture(patient, clinician)

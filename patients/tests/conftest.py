@@ -1,1 +1,1 @@
-from patients.tests.language import speaking  # noqa: F401 - a fixture for these tests
+from patients.tests.language import default_language, speaking  # noqa: F401 - fixtures

@@ -4,6 +4,13 @@ import pytest
 from django.utils import translation
 
 
+@pytest.fixture(autouse=True)
+def default_language(settings):
+    """Each test starts in the default language, whatever a page before it chose:
+    the language middlewares leave theirs active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def speaking(settings):
     """speaking(member, "de"): the member's own language, which staff pages follow.
