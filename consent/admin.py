@@ -13,6 +13,7 @@ from consent.models import (
     ConsentOverride,
     ConsentSettings,
     ConsentTemplate,
+    TemplateText,
     Withdrawal,
 )
 from pixiodoc.accounts.admin import PracticeScopedAdmin
@@ -54,20 +55,32 @@ class AnswerInline(admin.TabularInline):
         return False
 
 
+class TextInline(admin.StackedInline):
+    """A version's wording, language by language (written once, never edited)."""
+
+    model = TemplateText
+    fields = ["language", "title", "body", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return True  # whoever may view the form (its admin decides) sees its wording
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ConsentTemplate)
 class ConsentTemplateAdmin(ReadOnlyAdmin):
     practice_path = "practice"
-    list_display = ["title", "version", "is_current", "created_at"]
+    list_display = ["uuid", "version", "is_current", "created_at"]
     list_filter = ["is_current"]
-    fields = [
-        "uuid",
-        "title",
-        "version",
-        "is_current",
-        "purposes",
-        "body",
-        "created_at",
-    ]
+    fields = ["uuid", "version", "is_current", "purposes", "created_at"]
+    inlines = [TextInline]
 
 
 @admin.register(Consent)
@@ -80,6 +93,7 @@ class ConsentAdmin(ReadOnlyAdmin):
         "uuid",
         "patient",
         "template",
+        "language",
         "signed_at",
         "signed_by_representative",
         "witness",

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsentConfig(AppConfig):
     name = "consent"
-    verbose_name = "Consent"
+    verbose_name = _("Consent")
 
     def ready(self):
         from consent import labels
@@ -43,11 +44,13 @@ def register_change_log() -> None:
         ConsentOverride,
         ConsentSettings,
         ConsentTemplate,
+        TemplateText,
         Withdrawal,
     )
 
     register_phi_model(ConsentSettings, exclude_fields=["updated_at"])
     register_phi_model(ConsentTemplate)
+    register_phi_model(TemplateText)
     register_phi_model(
         Consent,
         phi_fields=["signer_name", "signer_relation"],

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consent.exceptions import ConsentRequired
 from consent.models import (
@@ -19,29 +20,30 @@ from consent.models import (
     ConsentOverride,
     Purpose,
     Withdrawal,
+    purpose_phrase,
 )
 
 TREATMENT, SECOND_OPINION, TEACHING, PUBLICATION = PURPOSE_CODES
 
 # What the person refused sees: why, and how to fix it.
 FIX = {
-    Purpose.TREATMENT: (
+    Purpose.TREATMENT: _(
         "This patient has not given consent to treatment photographs, so no photo "
         "can be added. Record consent from the patient's page (Record consent); "
         "in an emergency a clinician may start an override there if the practice "
         "allows it."
     ),
-    Purpose.SECOND_OPINION: (
+    Purpose.SECOND_OPINION: _(
         "This patient has not given consent to second-opinion sharing, so photos "
         "cannot be shared. Record a consent that grants it from the patient's page "
         "(Record consent)."
     ),
-    Purpose.TEACHING: (
+    Purpose.TEACHING: _(
         "This patient has not given consent to teaching use, so photos cannot be "
         "marked for teaching. Record a consent that grants it from the patient's "
         "page (Record consent)."
     ),
-    Purpose.PUBLICATION: (
+    Purpose.PUBLICATION: _(
         "This patient has not given consent to publication, so photos cannot be "
         "marked for publication. Record a consent that grants it from the "
         "patient's page (Record consent)."
@@ -87,7 +89,7 @@ def has_consent(patient, purpose: str, at: datetime | None = None) -> bool:
 def require_consent(patient, purpose: str, at: datetime | None = None) -> None:
     """Raise ConsentRequired (message: how to fix it) unless has_consent."""
     if not has_consent(patient, purpose, at):
-        raise ConsentRequired(FIX[_check_purpose(purpose)], purpose=purpose)
+        raise ConsentRequired(str(FIX[_check_purpose(purpose)]), purpose=purpose)
 
 
 def open_override(patient) -> ConsentOverride | None:
@@ -132,7 +134,7 @@ def require_capture_allowed(patient, at: datetime | None = None) -> None:
     """Raise ConsentRequired (purpose "treatment", message says how to fix) unless
     capture_allowed."""
     if not capture_allowed(patient, at):
-        raise ConsentRequired(FIX[Purpose.TREATMENT], purpose=TREATMENT)
+        raise ConsentRequired(str(FIX[Purpose.TREATMENT]), purpose=TREATMENT)
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,11 @@ class PurposeState:
     state: str
     consent_id: int | None = None
     withdrawal: Withdrawal | None = None
+
+    @property
+    def phrase(self) -> str:
+        """The purpose inside a sentence ("consent to teaching")."""
+        return purpose_phrase(self.purpose)
 
 
 def purpose_states(patient, at: datetime | None = None) -> list[PurposeState]:

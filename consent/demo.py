@@ -1,7 +1,9 @@
 """Demo consents: the default forms and signed consents for the demo patients.
 
 Idempotent: a practice that has forms keeps them, and a patient who already has a
-consent gets no other. Signatures are drawn by code (no real person's).
+consent gets no other. Signatures are drawn by code (no real person's). The forms
+are worded in every language the product speaks, and the demo patients signed in
+each of them in turn, so staff pages show consents signed in other languages.
 """
 
 import io
@@ -9,7 +11,7 @@ import random
 
 from PIL import Image, ImageDraw
 
-from consent.models import Consent, ConsentTemplate
+from consent.models import LANGUAGE_CODES, Consent, ConsentTemplate
 from consent.services import (
     ensure_default_templates,
     record_consent,
@@ -57,6 +59,7 @@ def seed_consents(*, practice, witness) -> int:
             template=template,
             answers={p: v for p, v in answers.items() if p in template.purposes},
             signature_png=demo_signature(rng),
+            language=_signing_language(template, n),
         )
         made += 1
         if n % 7 == 0 and "teaching" in template.purposes and answers["teaching"]:
@@ -67,6 +70,12 @@ def seed_consents(*, practice, witness) -> int:
                 reason="Demo: the patient changed their mind.",
             )
     return made
+
+
+def _signing_language(template, n: int) -> str:
+    """Each language in turn, among those the form is worded in."""
+    languages = [code for code in LANGUAGE_CODES if code in template.languages]
+    return languages[n % len(languages)]
 
 
 def _widest_template(practice) -> ConsentTemplate:

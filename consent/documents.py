@@ -3,10 +3,13 @@
 import base64
 import hashlib
 import logging
+import zoneinfo
 
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from consent import markup
 from consent.exceptions import ConsentError
@@ -23,6 +26,13 @@ class PdfRenderError(Exception):
     """The PDF could not be made this time; the task retries it."""
 
 
+def page_counter() -> str:
+    """The CSS `content` of the footer, "Page 2 of 3" in the active language."""
+    words = _("Page %(page)s of %(pages)s").replace("\\", "").replace('"', "")
+    css = words % {"page": '" counter(page) "', "pages": '" counter(pages) "'}
+    return mark_safe(f'"{css}"')  # noqa: S308 - our catalogue's words, quotes removed
+
+
 def pdf_context(consent: Consent, signature: bytes) -> dict:
     labels = dict(Purpose.choices)
     answers = list(consent.answers.all())
@@ -30,7 +40,9 @@ def pdf_context(consent: Consent, signature: bytes) -> dict:
         "consent": consent,
         "patient": consent.patient,
         "template": consent.template,
-        "body": markup.render(consent.template.body),
+        "text": consent.text,
+        "body": markup.render(consent.text.body),
+        "page_counter": page_counter(),
         "granted": [labels[a.purpose] for a in answers if a.granted],
         "refused": [labels[a.purpose] for a in answers if not a.granted],
         "answers": [(labels[a.purpose], a.granted) for a in answers],
@@ -40,16 +52,25 @@ def pdf_context(consent: Consent, signature: bytes) -> dict:
     }
 
 
+def render_html(consent: Consent) -> str:
+    """The PDF's HTML, wholly in the language the consent was signed in: the
+    wording, every label, and dates in that language's format, at the practice's
+    time of day (the worker has no request to take them from)."""
+    from consent.services import signature_png
+
+    zone = zoneinfo.ZoneInfo(consent.patient.practice.time_zone)
+    with translation.override(consent.language), timezone.override(zone):
+        return render_to_string(
+            "consent/pdf.html", pdf_context(consent, signature_png(consent))
+        )
+
+
 def render_pdf(consent: Consent) -> bytes:
     """Render the consent as a PDF (WeasyPrint). Raises PdfRenderError on failure."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    from consent.services import signature_png
-
-    html = render_to_string(
-        "consent/pdf.html", pdf_context(consent, signature_png(consent))
-    )
+    html = render_html(consent)
     try:
         return HTML(
             string=html,
@@ -106,8 +127,11 @@ def _count_attempt(consent_uuid) -> ConsentDocument:
     document = (
         ConsentDocument.objects.select_for_update(of=("self",))
         .select_related(
-            "consent__patient", "consent__template", "consent__witness__user"
+            "consent__patient__practice",
+            "consent__template",
+            "consent__witness__user",
         )
+        .prefetch_related("consent__template__texts")
         .get(consent__uuid=consent_uuid)
     )
     if document.status != ConsentDocument.Status.READY:
@@ -120,7 +144,7 @@ def pdf_bytes(consent: Consent) -> bytes:
     document = ConsentDocument.objects.filter(consent=consent).first()
     if document is None or document.status != ConsentDocument.Status.READY:
         raise ConsentError(
-            "The PDF copy is still being prepared. Try again in a minute."
+            _("The PDF copy is still being prepared. Try again in a minute.")
         )
     return blobs.read_blob(
         consent.patient, obj=consent.uuid, label=PDF_LABEL, name=document.pdf_blob

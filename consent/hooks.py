@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.actions import ActorType
 from consent.models import PURPOSE_CODES
@@ -87,7 +88,8 @@ def run_withdrawal_hooks(*, withdrawal, actor) -> list[str]:
                 "withdrawal hook %s failed for withdrawal %s", name, withdrawal.uuid
             )
             effects.append(
-                f"A follow-up step ({name}) failed; check and undo it by hand."
+                _("A follow-up step (%(step)s) failed; check and undo it by hand.")
+                % {"step": name}
             )
             continue
         effects.extend(str(d) for d in described or [])

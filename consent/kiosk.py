@@ -3,15 +3,22 @@
 Staff start it from a patient's page; the session is then locked to the kiosk
 pages until a member of staff re-enters their password or authenticator code
 (to witness the signature, or to leave). Five wrong entries sign the session out.
+
+The patient reads the form in a language of their choosing among those the form
+version is worded in (issue 18); the kiosk pages then speak that language too,
+whatever language the staff member works in.
 """
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django_otp import devices_for_user
 
 from audit.actions import Action, Outcome
 from audit.services import record_event
+from consent.models import closest_language
 
 SESSION_KEY = "consent_kiosk"
 MAX_FAILURES = 5
@@ -33,6 +40,40 @@ def state(request) -> dict | None:
 
 def unlock(request) -> None:
     request.session.pop(SESSION_KEY, None)
+
+
+def chosen_language(request) -> str | None:
+    """The language the patient chose for this kiosk, if they have chosen one."""
+    kiosk = state(request)
+    return kiosk.get("language") if kiosk else None
+
+
+def choose_language(request, language: str) -> None:
+    kiosk = state(request)
+    if kiosk is not None:
+        kiosk["language"] = language
+        request.session[SESSION_KEY] = kiosk
+
+
+def default_language(request, languages: list[str]) -> str:
+    """Which of the form's languages to offer first: the practice's, else the
+    browser's, else the site's, else the form's first."""
+    wanted = (
+        getattr(request.member.practice, "language", ""),
+        translation.get_language_from_request(request),
+        settings.LANGUAGE_CODE,
+    )
+    for code in wanted:
+        found = closest_language(code, languages)
+        if found:
+            return found
+    return languages[0]
+
+
+def native_names(languages: list[str]) -> list[tuple[str, str]]:
+    """Each language named in itself ("Français"), as a patient looks for it."""
+    names = dict(settings.LANGUAGES)
+    return [(code, names[code]) for code in languages]
 
 
 def staff_confirms(request, secret: str) -> bool:

@@ -13,7 +13,7 @@ def export_section(patient):
     consents = (
         Consent.objects.filter(patient=patient)
         .select_related("template", "witness__user", "document")
-        .prefetch_related("answers", "withdrawals")
+        .prefetch_related("answers", "withdrawals", "template__texts")
         .order_by("signed_at")
     )
     data, files, unreadable = [], [], 0
@@ -21,8 +21,9 @@ def export_section(patient):
         data.append(
             {
                 "uuid": str(consent.uuid),
-                "form": consent.template.title,
+                "form": consent.text.title,
                 "form_version": consent.template.version,
+                "language": consent.language,
                 "signed_at": consent.signed_at.isoformat(),
                 "signer_name": consent.signer_name,
                 "signer_relation": consent.signer_relation,

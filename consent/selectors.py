@@ -16,11 +16,19 @@ def consents_for(*, member: Member) -> QuerySet[Consent]:
 
 
 def templates_for(*, member: Member) -> QuerySet[ConsentTemplate]:
-    return ConsentTemplate.objects.filter(practice_id=member.practice_id)
+    """The practice's form versions, each with its wording in every language."""
+    return ConsentTemplate.objects.filter(
+        practice_id=member.practice_id
+    ).prefetch_related("texts")
 
 
-def current_templates(*, member: Member) -> QuerySet[ConsentTemplate]:
-    return templates_for(member=member).filter(is_current=True).order_by("title")
+def by_title(templates) -> list[ConsentTemplate]:
+    """Forms in the order of their titles as the reader sees them (their language)."""
+    return sorted(templates, key=lambda t: (t.title.casefold(), t.pk))
+
+
+def current_templates(*, member: Member) -> list[ConsentTemplate]:
+    return by_title(templates_for(member=member).filter(is_current=True))
 
 
 def consent_history(*, patient) -> list[Consent]:
@@ -28,6 +36,6 @@ def consent_history(*, patient) -> list[Consent]:
     return list(
         Consent.objects.filter(patient=patient)
         .select_related("template", "witness__user", "document")
-        .prefetch_related("answers", "withdrawals")
+        .prefetch_related("answers", "withdrawals", "template__texts")
         .order_by("-signed_at", "-id")
     )

@@ -10,7 +10,8 @@ import logging
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from audit.actions import Action
 from audit.services import record_event
@@ -26,7 +27,9 @@ from consent.models import (
     ConsentSettings,
     ConsentTemplate,
     Purpose,
+    TemplateText,
     Withdrawal,
+    purpose_phrase,
 )
 from consent.signature import check_signature
 from pixiodoc import blobs, jobs
@@ -42,11 +45,13 @@ SIGNATURE_LABEL = "consent-signature"
 
 def _same_practice(actor: Member, patient) -> None:
     if patient.practice_id != actor.practice_id:
-        raise ConsentError("This patient belongs to another practice.")
+        raise ConsentError(_("This patient belongs to another practice."))
     if patient.blocked_at is not None:
-        raise ConsentError(
-            "This patient's record is blocked while an erasure is under way."
-        )
+        raise ConsentError(_blocked_message())
+
+
+def _blocked_message() -> str:
+    return _("This patient's record is blocked while an erasure is under way.")
 
 
 # --- templates ---------------------------------------------------------------------
@@ -54,47 +59,66 @@ def _same_practice(actor: Member, patient) -> None:
 
 @transaction.atomic
 def ensure_default_templates(*, practice: Practice) -> list[ConsentTemplate]:
-    """Seed the four default forms for a practice that has none (idempotent)."""
+    """Seed the four default forms, in every language, for a practice that has none
+    (idempotent)."""
     if ConsentTemplate.objects.filter(practice=practice).exists():
         return []
     made = []
     for spec in DEFAULT_TEMPLATES:
-        template = ConsentTemplate(practice=practice, **spec)
+        template = ConsentTemplate(practice=practice, purposes=spec["purposes"])
         template.full_clean()
         template.save()
+        for language, (title, body) in spec["texts"].items():
+            _write_text(template, language=language, title=title, body=body)
         made.append(template)
     return made
 
 
-@transaction.atomic
-def create_template(
-    *, actor: Member, title: str, body: str, purposes: list[str]
-) -> ConsentTemplate:
-    template = ConsentTemplate(
-        practice=actor.practice,
+def _write_text(
+    template: ConsentTemplate, *, language: str, title: str, body: str, actor=None
+) -> TemplateText:
+    text = TemplateText(
+        template=template,
+        language=language,
         title=title,
         body=body,
+        created_by=actor,
+    )
+    text.full_clean()
+    text.save()
+    return text
+
+
+@transaction.atomic
+def create_template(
+    *, actor: Member, language: str, title: str, body: str, purposes: list[str]
+) -> ConsentTemplate:
+    """A new form, version 1, worded in one language (more can be added)."""
+    template = ConsentTemplate(
+        practice=actor.practice,
         purposes=_ordered(purposes),
         created_by=actor,
     )
     template.full_clean()
     template.save()
+    _write_text(template, language=language, title=title, body=body, actor=actor)
     record_event(
         action=Action.ADMIN_CHANGE,
         actor=actor,
         target=template,
-        details={"change": "consent_template_created", "version": 1},
+        details={
+            "change": "consent_template_created",
+            "version": 1,
+            "language": language,
+        },
     )
     return template
 
 
-@transaction.atomic
-def revise_template(
-    *, actor: Member, template: ConsentTemplate, title: str, body: str, purposes
-) -> ConsentTemplate:
-    """Editing makes a new version; consents already signed keep pointing at theirs."""
+def _lock_current(*, actor: Member, template: ConsentTemplate) -> ConsentTemplate:
+    """The version being changed, locked; refused unless it is still the current one."""
     if template.practice_id != actor.practice_id:
-        raise ConsentError("This form belongs to another practice.")
+        raise ConsentError(_("This form belongs to another practice."))
     current = (
         ConsentTemplate.objects.select_for_update()
         .filter(family=template.family, is_current=True)
@@ -102,28 +126,85 @@ def revise_template(
     )
     if current is None or current.pk != template.pk:
         raise ConsentError(
-            "Someone saved a newer version of this form. Open it again and "
-            "make your change there."
+            _(
+                "Someone saved a newer version of this form. Open it again and "
+                "make your change there."
+            )
         )
+    return current
+
+
+@transaction.atomic
+def revise_template(
+    *,
+    actor: Member,
+    template: ConsentTemplate,
+    language: str,
+    title: str,
+    body: str,
+    purposes,
+) -> ConsentTemplate:
+    """Editing the wording in one language makes a new version holding every language
+    of the old one (the others unchanged); signed consents keep pointing at theirs."""
+    current = _lock_current(actor=actor, template=template)
     ConsentTemplate.objects.filter(pk=current.pk).update(is_current=False)
     revised = ConsentTemplate(
         practice=current.practice,
         family=current.family,
         version=current.version + 1,
-        title=title,
-        body=body,
         purposes=_ordered(purposes),
         created_by=actor,
     )
     revised.full_clean()
     revised.save()
+    for text in current.texts.exclude(language=language):
+        _write_text(
+            revised,
+            language=text.language,
+            title=text.title,
+            body=text.body,
+            actor=text.created_by,
+        )
+    _write_text(revised, language=language, title=title, body=body, actor=actor)
     record_event(
         action=Action.ADMIN_CHANGE,
         actor=actor,
         target=revised,
-        details={"change": "consent_template_revised", "version": revised.version},
+        details={
+            "change": "consent_template_revised",
+            "version": revised.version,
+            "language": language,
+        },
     )
     return revised
+
+
+@transaction.atomic
+def add_template_language(
+    *, actor: Member, template: ConsentTemplate, language: str, title: str, body: str
+) -> TemplateText:
+    """Word the current version in one more language. Its other texts, and every
+    consent signed on it, are untouched: a text once written is never changed."""
+    current = _lock_current(actor=actor, template=template)
+    if current.texts.filter(language=language).exists():
+        raise ConsentError(
+            _(
+                "This version is already worded in that language. To change that "
+                "wording, edit the form: saving makes a new version."
+            )
+        )
+    text = _write_text(current, language=language, title=title, body=body, actor=actor)
+    record_event(
+        action=Action.ADMIN_CHANGE,
+        actor=actor,
+        target=current,
+        details={
+            "change": "consent_template_language_added",
+            "version": current.version,
+            "language": language,
+        },
+    )
+    return text
 
 
 def _ordered(purposes) -> list[str]:
@@ -145,39 +226,50 @@ def record_consent(
     signer_name: str = "",
     signer_relation: str = "",
     by_representative: bool = False,
+    language: str | None = None,
     request=None,
 ) -> Consent:
-    """Store a signed consent: answers purpose by purpose, the encrypted signature,
-    the witness (`actor`), and queue its PDF copy. Nothing is assumed (S30)."""
+    """Store a signed consent: answers purpose by purpose, the language of the
+    wording read, the encrypted signature, the witness (`actor`), and queue its PDF
+    copy. Nothing is assumed (S30). `language` defaults to the wording shown to a
+    reader of the active language."""
     _same_practice(actor, patient)
     if template is None:
-        raise ConsentError("Choose the consent form to sign.")
+        raise ConsentError(_("Choose the consent form to sign."))
     if template.practice_id != actor.practice_id:
-        raise ConsentError("This consent form belongs to another practice.")
+        raise ConsentError(_("This consent form belongs to another practice."))
     if not template.is_current:
         raise ConsentError(
-            "This form has been revised since it was opened. Start again with the "
-            "current version."
+            _(
+                "This form has been revised since it was opened. Start again with "
+                "the current version."
+            )
+        )
+    text = template.text_in(language) if language else template.text_for()
+    if text is None:
+        raise ConsentError(
+            _("This form has no wording in that language. Choose another language.")
         )
     asked = list(template.purposes)
     given = {p: v for p, v in answers.items() if v is not None}
     if set(given) - set(asked):
-        raise ConsentError("Answer only the questions on this form.")
+        raise ConsentError(_("Answer only the questions on this form."))
     if not given:
-        raise ConsentError("Answer yes or no for every question on the form.")
+        raise ConsentError(_("Answer yes or no for every question on the form."))
     missing = [p for p in asked if p not in given]
     if missing:
         labels = dict(Purpose.choices)
         raise ConsentError(
-            "Answer yes or no for every question; still open: "
-            + ", ".join(labels[p] for p in missing)
-            + "."
+            _("Answer yes or no for every question; still open: %(purposes)s.")
+            % {"purposes": ", ".join(str(labels[p]) for p in missing)}
         )
     if by_representative:
         if not signer_name.strip() or not signer_relation.strip():
             raise ConsentError(
-                "A representative signing for the patient must give their name and "
-                "their relation to the patient."
+                _(
+                    "A representative signing for the patient must give their name "
+                    "and their relation to the patient."
+                )
             )
     else:
         signer_name, signer_relation = patient.full_name, ""
@@ -186,6 +278,7 @@ def record_consent(
     consent = Consent(
         patient=patient,
         template=template,
+        language=text.language,
         signed_at=timezone.now(),
         signed_by_representative=by_representative,
         signer_name=signer_name.strip(),
@@ -215,6 +308,7 @@ def record_consent(
             details={
                 "template": str(template.uuid),
                 "version": template.version,
+                "language": text.language,
                 "granted": [p for p in asked if given[p]],
                 "refused": [p for p in asked if not given[p]],
                 "representative": by_representative,
@@ -275,23 +369,22 @@ def withdraw_consent(
     if actor is not None:
         _same_practice(actor, patient)
     elif by_patient_link is None or by_patient_link.patient_id != patient.pk:
-        raise ConsentError("Only the patient's own verified link may withdraw.")
+        raise ConsentError(_("Only the patient's own verified link may withdraw."))
     elif patient.blocked_at is not None:
-        raise ConsentError(
-            "This patient's record is blocked while an erasure is under way."
-        )
+        raise ConsentError(_blocked_message())
     if purpose not in PURPOSE_CODES:
-        raise ConsentError("Choose what the patient withdraws consent to.")
+        raise ConsentError(_("Choose what the patient withdraws consent to."))
     # Serialise withdrawals of one patient so two clicks make one withdrawal.
     type(patient).objects.select_for_update().filter(pk=patient.pk).first()
     now = timezone.now()
     today = timezone.localdate(now)
     withdrawn_on = withdrawn_on or today
     if withdrawn_on > today:
-        raise ConsentError("The withdrawal date cannot be in the future.")
+        raise ConsentError(_("The withdrawal date cannot be in the future."))
     if not has_consent(patient, purpose, now):
         raise ConsentError(
-            f"There is no consent to {Purpose(purpose).label.lower()} to withdraw."
+            _("There is no consent to %(purpose)s to withdraw.")
+            % {"purpose": purpose_phrase(purpose)}
         )
     answer = (
         ConsentAnswer.objects.filter(
@@ -304,8 +397,8 @@ def withdraw_consent(
     consent = answer.consent
     if withdrawn_on < timezone.localdate(consent.signed_at):
         raise ConsentError(
-            "The withdrawal date cannot be before the consent was signed "
-            f"({timezone.localdate(consent.signed_at):%d %b %Y})."
+            _("The withdrawal date cannot be before the consent was signed (%(date)s).")
+            % {"date": formats.date_format(timezone.localdate(consent.signed_at))}
         )
     # A date in the past counts from the start of that day (never before signing).
     effective_at = now
@@ -355,8 +448,10 @@ def set_override_enabled(
     *, actor: Member, enabled: bool, request=None
 ) -> ConsentSettings:
     if not actor.may("manage_practice"):
-        raise ConsentError("Only an owner can change the emergency override setting.")
-    settings_row, _ = ConsentSettings.objects.select_for_update().get_or_create(
+        raise ConsentError(
+            _("Only an owner can change the emergency override setting.")
+        )
+    settings_row, _created = ConsentSettings.objects.select_for_update().get_or_create(
         practice=actor.practice
     )
     settings_row.emergency_override_enabled = enabled
@@ -379,17 +474,22 @@ def start_override(
     _same_practice(actor, patient)
     if actor.role not in OVERRIDE_ROLES:
         raise ConsentError(
-            "Only a clinician can start an emergency override. Ask a clinician."
+            _("Only a clinician can start an emergency override. Ask a clinician.")
         )
     if not override_enabled(actor.practice):
         raise ConsentError(
-            "Emergency override is turned off for this practice. Record consent "
-            "first, or ask an owner to allow overrides in the consent settings."
+            _(
+                "Emergency override is turned off for this practice. Record "
+                "consent first, or ask an owner to allow overrides in the consent "
+                "settings."
+            )
         )
     if len(reason.strip()) < 10:
         raise ConsentError(
-            "State why photos must be taken before consent can be recorded "
-            "(at least a short sentence)."
+            _(
+                "State why photos must be taken before consent can be recorded "
+                "(at least a short sentence)."
+            )
         )
     now = timezone.now()
     override = ConsentOverride.objects.create(

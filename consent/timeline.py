@@ -19,6 +19,8 @@ def timeline_context(member, patient, visits, *, query) -> dict:
         "history": [
             {
                 "consent": c,
+                # The title in the language signed: the form the patient read.
+                "title": c.text.title,
                 "granted": [labels[a.purpose] for a in c.answers.all() if a.granted],
                 "refused": [
                     labels[a.purpose] for a in c.answers.all() if not a.granted

@@ -18,6 +18,11 @@ urlpatterns = [
     path("forms/defaults/", views.template_defaults, name="template_defaults"),
     path("forms/new/", views.template_new, name="template_new"),
     path("forms/<uuid:uuid>/", views.template_edit, name="template_edit"),
+    path(
+        "forms/<uuid:uuid>/language/",
+        views.template_language,
+        name="template_language",
+    ),
     path("forms/override/", views.override_setting, name="override_setting"),
     # A signed consent has no edit URL (S30): view, print, download, e-mail only.
     path("<uuid:uuid>/", views.detail, name="detail"),

@@ -4,12 +4,15 @@ There is deliberately no edit view for a signed consent (S30).
 """
 
 import base64
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.core.mail import EmailMessage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.actions import Action
@@ -23,12 +26,20 @@ from consent.forms import (
     OverrideSettingForm,
     StartForm,
     TemplateForm,
+    TemplateLanguageForm,
     UnlockForm,
     WithdrawForm,
 )
-from consent.models import ConsentSettings, Purpose
+from consent.models import (
+    LANGUAGE_CODES,
+    ConsentSettings,
+    Purpose,
+    closest_language,
+    purpose_phrase,
+)
 from consent.selectors import consents_for, current_templates, templates_for
 from consent.services import (
+    add_template_language,
     create_template,
     ensure_default_templates,
     record_consent,
@@ -103,7 +114,7 @@ def start(request, uuid):
 def add_default_templates(request, uuid):
     patient = _patient(request, uuid)
     if ensure_default_templates(practice=request.member.practice):
-        messages.success(request, "The four default consent forms were added.")
+        messages.success(request, _("The four default consent forms were added."))
     return redirect("consent:start", uuid=patient.uuid)
 
 
@@ -119,34 +130,76 @@ def _kiosk_objects(request):
     return patient, template
 
 
+def _in_kiosk_language(request):
+    """Speak the patient's chosen language on a kiosk page (else the staff's)."""
+    language = kiosk.chosen_language(request)
+    return translation.override(language) if language else nullcontext()
+
+
 @member_may("edit_patients")
 def kiosk_form(request):
-    """The patient-facing form: the wording, one yes/no per purpose, the signature pad."""
+    """The patient-facing form: the language, the wording, one yes/no per purpose,
+    the signature pad. Everything on it is in the language the patient chose."""
     patient, template = _kiosk_objects(request)
     if patient is None:
         kiosk.unlock(request)
-        messages.error(request, "Start recording consent from the patient's page.")
+        messages.error(request, _("Start recording consent from the patient's page."))
         return redirect("patients:list")
-    if template is None or not template.is_current:
+    if template is None or not template.is_current or not template.languages:
         # The form was removed or revised meanwhile: staff choose again.
-        form = None
-        error = (
-            "This consent form is no longer available. Ask a member of staff to "
-            "choose the form again."
-        )
+        with _in_kiosk_language(request):
+            error = _(
+                "This consent form is no longer available. Ask a member of staff "
+                "to choose the form again."
+            )
+            return render(
+                request,
+                "consent/kiosk.html",
+                {"patient": patient, "template": None, "error": error},
+            )
+    languages = template.languages
+    if "language" in request.GET:
+        if request.GET["language"] in languages:
+            kiosk.choose_language(request, request.GET["language"])
+        return redirect("consent:kiosk")
+    language = kiosk.chosen_language(request)
+    if language not in languages:
+        if len(languages) > 1:
+            return _ask_language(request, languages)
+        language = languages[0]
+        kiosk.choose_language(request, language)
+    with translation.override(language):
+        response, consent = _kiosk_sign(request, patient, template, language)
+    if consent is None:
+        return response
+    kiosk.unlock(request)
+    messages.success(request, _("Consent recorded. Thank you."))
+    return redirect("consent:detail", uuid=consent.uuid)
+
+
+def _ask_language(request, languages):
+    """The first kiosk screen when the form is worded in several languages."""
+    default = kiosk.default_language(request, languages)
+    ordered = [default, *(code for code in languages if code != default)]
+    with translation.override(default):
         return render(
             request,
-            "consent/kiosk.html",
-            {"patient": patient, "template": template, "form": form, "error": error},
+            "consent/kiosk_language.html",
+            {"languages": kiosk.native_names(ordered), "default": default},
         )
-    form = ConsentForm(_posted(request), template=template)
+
+
+def _kiosk_sign(request, patient, template, language):
+    """The form in `language` (active); (page, None) until it is signed, then
+    (None, the consent)."""
+    form = ConsentForm(_posted(request), template=template, language=language)
     if request.method == "POST" and form.is_valid():
         if not kiosk.staff_confirms(request, form.cleaned_data["witness_secret"]):
             if not request.user.is_authenticated:
-                return redirect("accounts:login")
+                return redirect("accounts:login"), None
             form.add_error(
                 "witness_secret",
-                "That password or code is not right. Staff: try again.",
+                _("That password or code is not right. Staff: try again."),
             )
         else:
             data = form.cleaned_data
@@ -160,43 +213,52 @@ def kiosk_form(request):
                     signer_name=data["signer_name"],
                     signer_relation=data["signer_relation"],
                     by_representative=data["signer"] == "representative",
+                    language=language,
                     request=request,
                 )
             except ConsentError as exc:
                 form.add_error(None, str(exc))
             else:
-                kiosk.unlock(request)
-                messages.success(request, "Consent recorded. Thank you.")
-                return redirect("consent:detail", uuid=consent.uuid)
-    return render(
+                return None, consent
+    text = template.text_in(language)
+    page = render(
         request,
         "consent/kiosk.html",
         {
             "patient": patient,
             "template": template,
-            "body": markup.render(template.body),
+            "text": text,
+            "body": markup.render(text.body),
             "form": form,
+            "language": language,
+            "languages": kiosk.native_names(template.languages),
         },
     )
+    return page, None
 
 
 @member_may("edit_patients")
 def kiosk_leave(request):
     """Leave the kiosk without recording: staff re-enter their password or code."""
-    state = kiosk.state(request)
-    if not state:
+    if not kiosk.state(request):
         return redirect("patients:list")
-    form = UnlockForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        if kiosk.staff_confirms(request, form.cleaned_data["witness_secret"]):
-            patient, _ = _kiosk_objects(request)
-            kiosk.unlock(request)
-            messages.info(request, "Consent was not recorded.")
-            return _back_to(patient) if patient else redirect("patients:list")
-        if not request.user.is_authenticated:
-            return redirect("accounts:login")
-        form.add_error("witness_secret", "That password or code is not right.")
-    return render(request, "consent/kiosk_leave.html", {"form": form})
+    with _in_kiosk_language(request):
+        form = UnlockForm(_posted(request))
+        submitted = request.method == "POST" and form.is_valid()
+        secret = form.cleaned_data.get("witness_secret") if submitted else None
+        if not (submitted and kiosk.staff_confirms(request, secret)):
+            if submitted:
+                if not request.user.is_authenticated:
+                    return redirect("accounts:login")
+                form.add_error(
+                    "witness_secret", _("That password or code is not right.")
+                )
+            return render(request, "consent/kiosk_leave.html", {"form": form})
+    patient, _template = _kiosk_objects(request)
+    kiosk.unlock(request)
+    # Said in the staff's own language: the kiosk is over.
+    messages.info(request, _("Consent was not recorded."))
+    return _back_to(patient) if patient else redirect("patients:list")
 
 
 # --- one consent ---------------------------------------------------------------------
@@ -229,7 +291,9 @@ def _consent_context(consent) -> dict:
         "consent": consent,
         "patient": consent.patient,
         "template": consent.template,
-        "body": markup.render(consent.template.body),
+        # The wording exactly as signed, in the language it was signed in.
+        "text": consent.text,
+        "body": markup.render(consent.text.body),
         "answers": [(labels[a.purpose], a.granted) for a in consent.answers.all()],
         "withdrawals": list(consent.withdrawals.all()),
         "signature_url": "data:image/png;base64,"
@@ -241,9 +305,11 @@ def _consent_context(consent) -> dict:
 @require_GET
 @member_may("view_patients")
 def print_view(request, uuid):
+    """The paper copy for the patient: entirely in the language they signed in."""
     consent = _consent(request, uuid)
     _record_reading(request, consent, Action.CONSENT_VIEWED, via="print")
-    return render(request, "consent/print.html", _consent_context(consent))
+    with translation.override(consent.language):
+        return render(request, "consent/print.html", _consent_context(consent))
 
 
 @require_GET
@@ -272,8 +338,10 @@ def email(request, uuid):
     if not address:
         messages.error(
             request,
-            "This patient has no e-mail address. Add one under Edit details, or "
-            "print the copy instead.",
+            _(
+                "This patient has no e-mail address. Add one under Edit details, "
+                "or print the copy instead."
+            ),
         )
         return redirect("consent:detail", uuid=consent.uuid)
     try:
@@ -281,19 +349,22 @@ def email(request, uuid):
     except ConsentError as exc:
         messages.error(request, str(exc))
         return redirect("consent:detail", uuid=consent.uuid)
-    message = EmailMessage(
-        subject="Your copy of your consent form",
-        body=(
-            "Attached is a copy of the consent form you signed at "
-            f"{request.member.practice.name}.\n\nYou can withdraw any consent at "
-            "any time by telling a member of staff.\n"
-        ),
-        to=[address],
-    )
+    # Written to the patient in the language they signed in.
+    with translation.override(consent.language):
+        message = EmailMessage(
+            subject=_("Your copy of your consent form"),
+            body=_(
+                "Attached is a copy of the consent form you signed at "
+                "%(practice)s.\n\nYou can withdraw any consent at any time by "
+                "telling a member of staff.\n"
+            )
+            % {"practice": request.member.practice.name},
+            to=[address],
+        )
     message.attach(f"consent-{consent.uuid}.pdf", data, "application/pdf")
     message.send()
     _record_reading(request, consent, Action.CONSENT_DOWNLOADED, via="email")
-    messages.success(request, "The copy was e-mailed to the patient.")
+    messages.success(request, _("The copy was e-mailed to the patient."))
     return redirect("consent:detail", uuid=consent.uuid)
 
 
@@ -306,7 +377,9 @@ def _withdraw_confirmation(request, patient):
     purpose = request.GET.get("purpose", "")
     granted = {s.purpose for s in purpose_states(patient) if s.granted}
     if purpose not in granted:
-        messages.error(request, "That consent is not given now: nothing to withdraw.")
+        messages.error(
+            request, _("That consent is not given now: nothing to withdraw.")
+        )
         return _back_to(patient)
     # The page names the patient: a read of PHI (S26, S40).
     record_view(
@@ -324,7 +397,7 @@ def _withdraw_confirmation(request, patient):
         {
             "patient": patient,
             "purpose": purpose,
-            "label": Purpose(purpose).label,
+            "phrase": purpose_phrase(purpose),
             "form": WithdrawForm(initial={"purpose": purpose}),
             "action_url": request.path,
             "cancel_url": reverse("patients:timeline", kwargs={"uuid": patient.uuid})
@@ -358,8 +431,11 @@ def withdraw(request, uuid):
     except ConsentError as exc:
         messages.error(request, str(exc))
     else:
-        label = Purpose(withdrawal.purpose).label
-        messages.success(request, f"Consent to {label.lower()} withdrawn.")
+        messages.success(
+            request,
+            _("Consent to %(purpose)s withdrawn.")
+            % {"purpose": purpose_phrase(withdrawal.purpose)},
+        )
         for effect in withdrawal.effects:
             messages.info(request, effect)
     return _back_to(patient)
@@ -385,8 +461,10 @@ def override(request, uuid):
     else:
         messages.warning(
             request,
-            "Emergency override started: photos may be taken now. Record the "
-            "patient's consent as soon as possible.",
+            _(
+                "Emergency override started: photos may be taken now. Record the "
+                "patient's consent as soon as possible."
+            ),
         )
     return _back_to(patient)
 
@@ -411,6 +489,7 @@ def template_list(request):
         "consent/templates.html",
         {
             "templates": current_templates(member=request.member),
+            "language_count": len(LANGUAGE_CODES),
             "setting_form": setting_form,
         },
     )
@@ -420,9 +499,9 @@ def template_list(request):
 @member_may("manage_practice")
 def template_defaults(request):
     if ensure_default_templates(practice=request.member.practice):
-        messages.success(request, "The four default consent forms were added.")
+        messages.success(request, _("The four default consent forms were added."))
     else:
-        messages.info(request, "The practice already has consent forms.")
+        messages.info(request, _("The practice already has consent forms."))
     return redirect("consent:templates")
 
 
@@ -435,40 +514,58 @@ def override_setting(request):
     set_override_enabled(actor=request.member, enabled=enabled, request=request)
     messages.success(
         request,
-        "Emergency override is now allowed."
+        _("Emergency override is now allowed.")
         if enabled
-        else "Emergency override is now turned off.",
+        else _("Emergency override is now turned off."),
     )
     return redirect("consent:templates")
 
 
 @member_may("manage_practice")
 def template_new(request):
-    form = TemplateForm(_posted(request))
+    form = TemplateForm(
+        _posted(request), initial={"language": _staff_language(request)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             create_template(actor=request.member, **form.cleaned_data)
         except ConsentError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Consent form added.")
+            messages.success(request, _("Consent form added."))
             return redirect("consent:templates")
     return render(request, "consent/template_form.html", {"form": form})
 
 
-@member_may("manage_practice")
-def template_edit(request, uuid):
-    """Editing saves a new version; signed consents keep the version they signed."""
-    template = get_object_or_404(
+def _staff_language(request) -> str:
+    """The product language closest to the one this member works in."""
+    return (
+        closest_language(translation.get_language(), LANGUAGE_CODES)
+        or (LANGUAGE_CODES[0])
+    )
+
+
+def _current_template(request, uuid):
+    return get_object_or_404(
         templates_for(member=request.member), uuid=uuid, is_current=True
     )
+
+
+@member_may("manage_practice")
+def template_edit(request, uuid):
+    """Editing the wording in one language (`?language=`) saves a new version holding
+    all the languages; signed consents keep the version they signed."""
+    template = _current_template(request, uuid)
+    text = template.text_in(request.GET.get("language", "")) or template.text_for()
     form = TemplateForm(
         _posted(request),
         initial={
-            "title": template.title,
-            "body": template.body,
+            "language": text.language,
+            "title": text.title,
+            "body": text.body,
             "purposes": template.purposes,
         },
+        fixed_language=text.language,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -478,10 +575,49 @@ def template_edit(request, uuid):
         except ConsentError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Saved as version {revised.version}.")
+            messages.success(
+                request,
+                _("Saved as version %(version)s.") % {"version": revised.version},
+            )
             return redirect("consent:templates")
     return render(
         request,
         "consent/template_form.html",
-        {"form": form, "template": template, "preview": markup.render(template.body)},
+        {
+            "form": form,
+            "template": template,
+            "text": text,
+            "preview": markup.render(text.body),
+        },
+    )
+
+
+@member_may("manage_practice")
+def template_language(request, uuid):
+    """Word the current version in one more language; nothing signed changes."""
+    template = _current_template(request, uuid)
+    form = TemplateLanguageForm(_posted(request), template=template)
+    if not form.fields["language"].choices:
+        messages.info(request, _("This form is already worded in every language."))
+        return redirect("consent:templates")
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_template_language(
+                actor=request.member, template=template, **form.cleaned_data
+            )
+        except ConsentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Language added to this version."))
+            return redirect("consent:templates")
+    text = template.text_for()
+    return render(
+        request,
+        "consent/template_language.html",
+        {
+            "form": form,
+            "template": template,
+            "text": text,
+            "preview": markup.render(text.body),
+        },
     )

@@ -8,47 +8,67 @@ list needs a migration (the database constrains the column to these keys).
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
 class BodyRegion:
     key: str
-    # English, as SNOMED CT, DICOM and FHIR name it; `label()` and CHOICES show
-    # it in the reader's language.
+    # English, as SNOMED CT, DICOM and FHIR name it.
     label: str
     snomed: str
+    # What people read, in their language ("Back" the region, not the link).
+    name: str
 
 
 REGIONS: tuple[BodyRegion, ...] = (
-    BodyRegion("scalp", gettext_noop("Scalp"), "41695006"),
-    BodyRegion("face", gettext_noop("Face"), "89545001"),
-    BodyRegion("eye", gettext_noop("Eye region"), "81745001"),
-    BodyRegion("nose", gettext_noop("Nose"), "45206002"),
-    BodyRegion("ear", gettext_noop("Ear"), "117590005"),
-    BodyRegion("lip", gettext_noop("Lip"), "48477009"),
-    BodyRegion("mouth", gettext_noop("Mouth"), "123851003"),
-    BodyRegion("neck", gettext_noop("Neck"), "45048000"),
-    BodyRegion("shoulder", gettext_noop("Shoulder"), "16982005"),
-    BodyRegion("chest", gettext_noop("Chest"), "51185008"),
-    BodyRegion("breast", gettext_noop("Breast"), "76752008"),
-    BodyRegion("abdomen", gettext_noop("Abdomen"), "113345001"),
-    BodyRegion("back", gettext_noop("Back"), "77568009"),
-    BodyRegion("buttock", gettext_noop("Buttock"), "46862004"),
-    BodyRegion("upper_arm", gettext_noop("Upper arm"), "40983000"),
-    BodyRegion("elbow", gettext_noop("Elbow"), "127949000"),
-    BodyRegion("forearm", gettext_noop("Forearm"), "14975008"),
-    BodyRegion("hand", gettext_noop("Hand"), "85562004"),
-    BodyRegion("finger", gettext_noop("Finger"), "7569003"),
-    BodyRegion("hip", gettext_noop("Hip"), "29836001"),
-    BodyRegion("thigh", gettext_noop("Thigh"), "68367000"),
-    BodyRegion("knee", gettext_noop("Knee"), "72696002"),
-    BodyRegion("lower_leg", gettext_noop("Lower leg"), "30021000"),
-    BodyRegion("ankle", gettext_noop("Ankle"), "344001"),
-    BodyRegion("foot", gettext_noop("Foot"), "56459004"),
-    BodyRegion("toe", gettext_noop("Toe"), "29707007"),
-    BodyRegion("skin_other", gettext_noop("Skin, other site"), "39937001"),
+    BodyRegion("scalp", "Scalp", "41695006", pgettext_lazy("body region", "Scalp")),
+    BodyRegion("face", "Face", "89545001", pgettext_lazy("body region", "Face")),
+    BodyRegion(
+        "eye", "Eye region", "81745001", pgettext_lazy("body region", "Eye region")
+    ),
+    BodyRegion("nose", "Nose", "45206002", pgettext_lazy("body region", "Nose")),
+    BodyRegion("ear", "Ear", "117590005", pgettext_lazy("body region", "Ear")),
+    BodyRegion("lip", "Lip", "48477009", pgettext_lazy("body region", "Lip")),
+    BodyRegion("mouth", "Mouth", "123851003", pgettext_lazy("body region", "Mouth")),
+    BodyRegion("neck", "Neck", "45048000", pgettext_lazy("body region", "Neck")),
+    BodyRegion(
+        "shoulder", "Shoulder", "16982005", pgettext_lazy("body region", "Shoulder")
+    ),
+    BodyRegion("chest", "Chest", "51185008", pgettext_lazy("body region", "Chest")),
+    BodyRegion("breast", "Breast", "76752008", pgettext_lazy("body region", "Breast")),
+    BodyRegion(
+        "abdomen", "Abdomen", "113345001", pgettext_lazy("body region", "Abdomen")
+    ),
+    BodyRegion("back", "Back", "77568009", pgettext_lazy("body region", "Back")),
+    BodyRegion(
+        "buttock", "Buttock", "46862004", pgettext_lazy("body region", "Buttock")
+    ),
+    BodyRegion(
+        "upper_arm", "Upper arm", "40983000", pgettext_lazy("body region", "Upper arm")
+    ),
+    BodyRegion("elbow", "Elbow", "127949000", pgettext_lazy("body region", "Elbow")),
+    BodyRegion(
+        "forearm", "Forearm", "14975008", pgettext_lazy("body region", "Forearm")
+    ),
+    BodyRegion("hand", "Hand", "85562004", pgettext_lazy("body region", "Hand")),
+    BodyRegion("finger", "Finger", "7569003", pgettext_lazy("body region", "Finger")),
+    BodyRegion("hip", "Hip", "29836001", pgettext_lazy("body region", "Hip")),
+    BodyRegion("thigh", "Thigh", "68367000", pgettext_lazy("body region", "Thigh")),
+    BodyRegion("knee", "Knee", "72696002", pgettext_lazy("body region", "Knee")),
+    BodyRegion(
+        "lower_leg", "Lower leg", "30021000", pgettext_lazy("body region", "Lower leg")
+    ),
+    BodyRegion("ankle", "Ankle", "344001", pgettext_lazy("body region", "Ankle")),
+    BodyRegion("foot", "Foot", "56459004", pgettext_lazy("body region", "Foot")),
+    BodyRegion("toe", "Toe", "29707007", pgettext_lazy("body region", "Toe")),
+    BodyRegion(
+        "skin_other",
+        "Skin, other site",
+        "39937001",
+        pgettext_lazy("body region", "Skin, other site"),
+    ),
 )
 
 # SNOMED CT laterality qualifiers (272741003 "Laterality"), named in English as
@@ -71,7 +91,7 @@ PAIRED = frozenset(
 
 BY_KEY = {r.key: r for r in REGIONS}
 BY_SNOMED = {r.snomed: r for r in REGIONS}
-CHOICES = [(r.key, _(r.label)) for r in REGIONS]
+CHOICES = [(r.key, r.name) for r in REGIONS]
 SIDE_CHOICES = [
     ("", _("Not applicable")),
     ("left", pgettext_lazy("side", "Left")),
@@ -95,7 +115,7 @@ def sites() -> tuple[list[Site], list[Site]]:
     A paired region gives a left and a right site ("Left knee", "Right knee");
     the rarer "both sides" stays on the side control of the camera page.
     """
-    midline = [Site(r.key, "", _(r.label)) for r in REGIONS if r.key not in PAIRED]
+    midline = [Site(r.key, "", r.name) for r in REGIONS if r.key not in PAIRED]
     sided = [
         Site(r.key, side, SIDED_LABELS[r.key, side])
         for r in REGIONS
@@ -153,7 +173,7 @@ def resolve(code: str) -> BodyRegion | None:
 
 def label(key: str) -> str:
     region = BY_KEY.get(key)
-    return gettext(region.label) if region else key
+    return str(region.name) if region else key
 
 
 # Captions spell the side out; "" means the photographer chose "Not applicable".

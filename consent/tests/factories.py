@@ -8,7 +8,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from consent.models import Consent, ConsentTemplate
+from consent.models import Consent, ConsentTemplate, TemplateText
 
 
 def signature_png(width=300, height=100) -> bytes:
@@ -35,10 +35,18 @@ def make_template(
     purposes=("treatment", "second_opinion", "teaching", "publication"),
     title="Photography consent",
     body="We would like to take photographs.",
+    language="en-gb",
+    translations=(),
 ) -> ConsentTemplate:
-    return ConsentTemplate.objects.create(
-        practice=practice, title=title, body=body, purposes=list(purposes)
+    """A form worded in `language`, plus any (language, title, body) translations."""
+    template = ConsentTemplate.objects.create(
+        practice=practice, purposes=list(purposes)
     )
+    for code, text_title, text_body in [(language, title, body), *translations]:
+        TemplateText.objects.create(
+            template=template, language=code, title=text_title, body=text_body
+        )
+    return template
 
 
 def make_consent(

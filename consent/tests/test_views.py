@@ -63,6 +63,7 @@ def good_post(**overrides):
         "signer": "patient",
         "signature": data_url(drawn_png()),
         "witness_secret": PASSWORD,
+        "language": "en-gb",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -236,7 +237,14 @@ def test_wrong_witness_password_records_nothing(kiosk_client):
 def test_a_revised_form_must_be_chosen_again(kiosk_client, template, owner):
     from consent.services import revise_template
 
-    revise_template(actor=owner, template=template, title="v2", body="b", purposes=ALL)
+    revise_template(
+        actor=owner,
+        template=template,
+        language="en-gb",
+        title="v2",
+        body="b",
+        purposes=ALL,
+    )
     response = kiosk_client.post(reverse("consent:kiosk"), good_post())
     assert "no longer available" in response.content.decode()
     assert not Consent.objects.exists()
@@ -468,7 +476,7 @@ def test_only_owners_manage_forms(client_for, clinician, owner):
 def test_editing_a_form_saves_a_new_version(client_for, owner, template):
     client = client_for(owner)
     url = reverse("consent:template_edit", kwargs={"uuid": template.uuid})
-    assert template.body in client.get(url).content.decode()
+    assert template.text_in("en-gb").body in client.get(url).content.decode()
     response = client.post(
         url, {"title": "Clearer", "body": "New <b>words</b>", "purposes": ["treatment"]}
     )

@@ -115,3 +115,63 @@ def test_record_download_and_withdraw_consent(page_for, clinician, practice):
     assert not Photo.objects.filter(patient=patient).exists()
     # Closed here, with no request open: the live server's teardown must not wait.
     page.context.close()
+
+
+# Issue 18: on a tablet, a patient signs in French while the staff member works in
+# German; the PDF copy is French from top to bottom.
+def test_a_french_signing_on_a_tablet_for_german_staff(page_for, clinician, practice):
+    from consent.services import ensure_default_templates
+
+    patient = make_patient(actor=clinician, given_name="Marie", family_name="Curie")
+    template = next(
+        t for t in ensure_default_templates(practice=practice) if len(t.purposes) == 4
+    )
+    clinician.language = "de"
+    clinician.save(update_fields=["language"])
+    page = page_for(clinician, viewport={"width": 820, "height": 1180}, has_touch=True)
+    page.goto(f"/consent/patients/{patient.uuid}/record/")
+    page.get_by_role("heading", name="Einwilligung erfassen").wait_for()
+    page.locator(f"input[name=template][value='{template.pk}']").check()
+    page.locator("main form:has(input[name=template]) button.primary").click()
+    page.wait_for_url("**/consent/kiosk/")
+
+    # The patient is asked which language they read, among the form's four.
+    choices = page.locator(".language-choice a")
+    assert choices.count() == 4
+    page.locator('.language-choice a[lang="fr"]').click()
+    page.get_by_role(
+        "heading", name="Photographies cliniques : comment nous pouvons les utiliser"
+    ).wait_for()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", name="Vos réponses").is_visible()
+
+    for purpose in ("treatment", "second_opinion", "teaching"):
+        page.locator(f"input[name=purpose_{purpose}][value=yes]").check()
+    page.locator("input[name=purpose_publication][value=no]").check()
+    page.get_by_label("Le patient ou la patiente").check()
+    draw_signature(page)
+    page.get_by_label("Personnel : votre mot de passe ou code d'authentification").fill(
+        PASSWORD
+    )
+    page.get_by_role("button", name="Signer", exact=True).click()
+    # Back with the staff: their page is German and names the language signed.
+    page.get_by_text("Einwilligung erfasst. Vielen Dank.").wait_for()
+    assert "auf Französisch" in page.locator("article").inner_text()
+    consent = Consent.objects.get(patient=patient)
+    assert consent.language == "fr"
+
+    make_pdf(consent_uuid=consent.uuid)
+    page.reload()
+    with page.expect_download() as download_info:
+        page.locator(f"a[href='/consent/{consent.uuid}/pdf/']").click()
+    pdf = download_info.value.path().read_bytes()
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert "Photographies cliniques : comment nous pouvons les utiliser" in text
+    assert "Nous souhaitons photographier la zone que nous soignons." in text
+    assert "Accordé : Documentation des soins; Partage pour un second avis" in text
+    assert "Refusé : Publication" in text
+    assert "Témoin :" in text
+    for other in ("Granted", "Erteilt", "Answers", "Antworten", "We would like"):
+        assert other not in text
+    page.context.close()

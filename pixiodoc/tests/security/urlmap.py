@@ -127,6 +127,9 @@ URLS: dict[str, Rule] = {
     "consent:template_edit": may(
         "manage_practice", kwargs={"uuid": "consent_template"}
     ),
+    "consent:template_language": may(
+        "manage_practice", kwargs={"uuid": "consent_template"}
+    ),
     "consent:override_setting": may("manage_practice", post=True),
     "consent:detail": may("view_patients", kwargs={"uuid": "consent"}),
     "consent:print": may("view_patients", kwargs={"uuid": "consent"}),
@@ -677,6 +680,7 @@ NO_PHI = {
     "consent:template_defaults": "the practice's consent wording",
     "consent:template_new": "the practice's consent wording",
     "consent:template_edit": "the practice's consent wording",
+    "consent:template_language": "the practice's consent wording",
     "consent:override_setting": "a practice setting",
     "consent:email": "a change, redirects",
     "patients:retention_policy": "a change, redirects",
