@@ -40,13 +40,12 @@ bench: $(STAMP)
 
 # Issue 18: gather every marked string into the catalogues of each language, then
 # compile them (the .mo files are committed: running needs no gettext tools).
-# Needs gettext (xgettext, msgmerge, msgfmt): apt-get install gettext.
-LANGUAGES := de fr es
-MESSAGES_FLAGS := $(foreach l,$(LANGUAGES),-l $(l)) --no-location --no-obsolete \
-  --ignore=.venv --ignore=var --ignore='*/tests/*' --ignore='*/benchmarks/*'
+# Needs gettext (xgettext, msgmerge, msgfmt): apt-get install gettext. The
+# project's makemessages (pixiodoc/management/commands) knows what to leave out.
+LANGUAGES := -l de -l fr -l es
 messages: $(STAMP)
-	$(PY) manage.py makemessages $(MESSAGES_FLAGS)
-	$(PY) manage.py makemessages -d djangojs $(MESSAGES_FLAGS)
+	$(PY) manage.py makemessages $(LANGUAGES)
+	$(PY) manage.py makemessages -d djangojs $(LANGUAGES)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 lint: $(STAMP)

@@ -51,6 +51,16 @@ class Action(models.TextChoices):
         "Photo failed its integrity check",
     )
     PHOTOS_COMPARED = "photos_compared", "Photos compared"
+    # Photos a patient sends through their link (issue 15): a tray, then a visit.
+    PATIENT_PHOTO_RECEIVED = "patient_photo_received", "Photo received from the patient"
+    PATIENT_PHOTO_ACCEPTED = (
+        "patient_photo_accepted",
+        "Patient's photo accepted onto a visit",
+    )
+    PATIENT_PHOTO_REJECTED = (
+        "patient_photo_rejected",
+        "Patient's photo rejected and crypto-erased",
+    )
     ANNOTATION_SAVED = "annotation_saved", "Annotation saved"
     KEYS_ROTATED = "keys_rotated", "Data keys re-wrapped"
     FIELDS_REENCRYPTED = (

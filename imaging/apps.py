@@ -35,11 +35,13 @@ class ImagingConfig(AppConfig):
         from patients.exports import register_section
 
         register_section("photos", lifecycle.export_section, order=20)
+        # Photos the patient sent that wait in the tray are theirs as well (Art. 15).
+        register_section("photos_from_patient", lifecycle.tray_export_section, order=21)
         register_purge("imaging-deleted-photos", lifecycle.purge_deleted_photos)
 
         # S29: every change to photos logged; clinical text and dates masked.
         from audit.changelog import register_phi_model
-        from imaging.models import Annotation, Photo
+        from imaging.models import Annotation, Photo, TrayPhoto
 
         register_phi_model(
             Photo,
@@ -49,14 +51,20 @@ class ImagingConfig(AppConfig):
         register_phi_model(
             Annotation, phi_fields=["shapes"], exclude_fields=["updated_at"]
         )
+        register_phi_model(
+            TrayPhoto,
+            phi_fields=["captured_at"],
+            exclude_fields=["sha256", "sealed_key"],
+        )
 
 
 def referenced_blobs(patient_uuids):
-    from imaging.models import Photo
+    from imaging.models import Photo, TrayPhoto
 
     names = []
-    for row in Photo.objects.filter(patient__uuid__in=patient_uuids).values_list(
-        "thumb_blob", "display_blob", "original_blob"
-    ):
-        names.extend(row)
+    for model in (Photo, TrayPhoto):
+        for row in model.objects.filter(patient__uuid__in=patient_uuids).values_list(
+            "thumb_blob", "display_blob", "original_blob"
+        ):
+            names.extend(row)
     return names

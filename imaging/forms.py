@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from imaging import regions
@@ -60,3 +61,30 @@ class FilterForm(forms.Form):
         required=False,
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
+
+
+NEW_VISIT = "new"
+
+
+class TrayAcceptForm(forms.Form):
+    """Which visit a patient's photo goes on: one of theirs, or a new one."""
+
+    visit = forms.ChoiceField(label=_("Onto the visit"))
+    visit_on = forms.DateField(
+        label=_("Date of the new visit"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, visits=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visit"].choices = [
+            (NEW_VISIT, _("A new visit")),
+            *((str(v.uuid), formats.date_format(v.visit_on)) for v in visits),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("visit") == NEW_VISIT and not cleaned.get("visit_on"):
+            self.add_error("visit_on", _("Give the date of the new visit."))
+        return cleaned

@@ -2,7 +2,8 @@
 
 from django.utils import formats
 
-from imaging.models import Photo
+from imaging import regions
+from imaging.models import Photo, TrayPhoto
 
 
 def photo_labels(practice, uuids) -> dict:
@@ -12,12 +13,21 @@ def photo_labels(practice, uuids) -> dict:
     return {photo.uuid: _label(photo) for photo in rows}
 
 
-def _label(photo: Photo) -> str:
+def tray_photo_labels(practice, uuids) -> dict:
+    rows = TrayPhoto.objects.filter(patient__practice=practice, uuid__in=uuids).only(
+        "uuid", "body_region", "laterality", "created_at"
+    )
+    return {photo.uuid: _label(photo) for photo in rows}
+
+
+def _label(photo: Photo | TrayPhoto) -> str:
     # Region and side as every caption names them, then the day it was added.
-    return f"{photo.site_label}, {formats.date_format(photo.created_at)}"
+    where = regions.site_label(photo.body_region, photo.laterality)
+    return f"{where}, {formats.date_format(photo.created_at)}"
 
 
 def register() -> None:
     from audit.lookups import register_labels
 
     register_labels("imaging.photo", photo_labels)
+    register_labels("imaging.trayphoto", tray_photo_labels)

@@ -110,6 +110,54 @@ def export_section(patient):
     return part
 
 
+def tray_export_section(patient):
+    """Photos the patient sent that wait in the tray (on no visit yet): theirs too.
+
+    Rejected ones are erased and accepted ones are in "photos"; each waiting
+    original is decrypted with its own key as the ZIP is written.
+    """
+    from imaging.models import TrayPhoto
+    from imaging.tray import decrypt_rendition
+    from patients.exports import ExportPart
+
+    waiting = list(
+        TrayPhoto.objects.filter(patient=patient, state=TrayPhoto.State.WAITING)
+    )
+    records = [
+        {
+            "uuid": str(p.uuid),
+            "file": f"{p.uuid}.jpg",
+            "body_region": p.body_region,
+            "laterality": p.laterality,
+            "caption": p.site_label,
+            "received_at": _iso(p.created_at),
+            "captured_at": _iso(p.captured_at),
+            "received_sha256": p.sha256,
+        }
+        for p in waiting
+    ]
+    part = ExportPart(data=records)
+
+    def originals():
+        for photo, record in zip(waiting, records, strict=True):
+            try:
+                content = decrypt_rendition(photo, "original")
+            except (crypto.IntegrityError, OSError) as exc:
+                logger.error(
+                    "export: tray photo %s unreadable: %s",
+                    photo.uuid,
+                    type(exc).__name__,
+                )
+                record["file"] = None
+                record["unreadable"] = True
+                part.unreadable += 1
+                continue
+            yield f"{photo.uuid}.jpg", content
+
+    part.files = originals()
+    return part
+
+
 def purge_deleted_photos(now) -> int:
     """Housekeeping: delete the blobs of photos deleted longer ago than the grace."""
     purged = 0

@@ -10,7 +10,7 @@ import uuid
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 from imaging import regions
@@ -24,6 +24,8 @@ class Photo(models.Model):
         UPLOAD = "upload", pgettext_lazy("photo source", "Upload")
         IMPORT = "import", pgettext_lazy("photo source", "Import")
         DEMO = "demo", _("Demo")
+        # Taken by the patient at home through their link, accepted from the tray.
+        PATIENT = "patient", _("Taken by the patient")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(
@@ -141,10 +143,7 @@ class Photo(models.Model):
     @property
     def site_label(self) -> str:
         """Region and side together, as every caption shows them ("Knee, left")."""
-        return pgettext("photo site", "%(region)s, %(side)s") % {
-            "region": self.region_label,
-            "side": self.side_label,
-        }
+        return regions.site_label(self.body_region, self.laterality)
 
     @property
     def tag_list(self) -> list[str]:
@@ -173,3 +172,93 @@ class Annotation(models.Model):
 
     def __str__(self):
         return f"annotation of photo {self.photo_id}"
+
+
+class TrayPhoto(models.Model):
+    """A photo the patient took at home through their link (issue 15).
+
+    It waits in the timeline's "From the patient" tray, on no visit, until a
+    member accepts it onto a visit (it becomes a Photo with the same uuid) or
+    rejects it. Its renditions are encrypted under a key of its own, stored
+    only sealed by the patient's data key: rejecting destroys that key and the
+    blobs, so no copy (a backup included) can ever be read again. The link is
+    named by uuid: imaging does not know sharing.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="tray_photos"
+    )
+    link_uuid = models.UUIDField(db_index=True)
+    body_region = models.CharField(max_length=32, choices=regions.CHOICES)
+    laterality = models.CharField(
+        max_length=8, choices=regions.SIDE_CHOICES, blank=True, default=""
+    )
+    sha256 = models.CharField(max_length=64)
+    byte_size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # The photo's own key, sealed by the patient's data key; None once destroyed.
+    sealed_key = models.BinaryField(null=True, editable=False)
+    # Cleared once the photo leaves the tray (accepted: the Photo owns new blobs).
+    thumb_blob = models.CharField(max_length=200, blank=True)
+    display_blob = models.CharField(max_length=200, blank=True)
+    original_blob = models.CharField(max_length=200, blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    # The patient page's idempotency key: a retry stores no second copy.
+    upload_key = models.CharField(max_length=80, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    photo = models.OneToOneField(
+        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Not stored: what cleaning left out on this upload, for its verdict.
+    processing_notes: tuple[str, ...] = ()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["patient", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(body_region__in=[k for k, _ in regions.CHOICES]),
+                name="imaging_trayphoto_body_region_known",
+            ),
+            models.UniqueConstraint(
+                fields=["link_uuid", "upload_key"],
+                condition=~models.Q(upload_key=""),
+                name="imaging_trayphoto_one_per_upload_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"tray photo {self.uuid}"
+
+    def blob_name(self, rendition: str) -> str:
+        if rendition not in RENDITIONS:
+            raise ValueError(f"unknown rendition {rendition!r}")
+        return getattr(self, f"{rendition}_blob")
+
+    def blob_names(self) -> list[str]:
+        return [self.blob_name(r) for r in RENDITIONS if self.blob_name(r)]
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == self.State.WAITING
+
+    @property
+    def site_label(self) -> str:
+        return regions.site_label(self.body_region, self.laterality)

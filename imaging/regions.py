@@ -9,7 +9,7 @@ list needs a migration (the database constrains the column to these keys).
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -187,3 +187,11 @@ SIDE_CAPTIONS = {
 
 def side_label(key: str) -> str:
     return str(SIDE_CAPTIONS.get(key, key))
+
+
+def site_label(region: str, side: str) -> str:
+    """Region and side together, as every caption shows them ("Knee, left")."""
+    return pgettext("photo site", "%(region)s, %(side)s") % {
+        "region": label(region),
+        "side": side_label(side),
+    }

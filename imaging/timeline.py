@@ -9,9 +9,10 @@ with none is hidden.
 """
 
 from django.http import QueryDict
+from django.utils import timezone
 
 from consent.checks import capture_allowed
-from imaging import regions
+from imaging import regions, tray
 from imaging.forms import FilterForm
 from imaging.models import Photo
 from imaging.paths import covered_thumbnail_url, viewer_path
@@ -138,7 +139,41 @@ def _show_url(query, visit) -> str:
     return f"?{wanted.urlencode()}#visit-{visit.uuid}"
 
 
+def tray_context(member, patient, visits, *, query) -> dict:
+    """The "From the patient" tray: photos sent through a patient link, on no visit."""
+    from imaging.forms import TrayAcceptForm
+
+    waiting = list(tray.waiting(patient))
+    if not waiting:
+        return {"photos": []}
+    all_visits = list(patient.visits.order_by("-visit_on", "-created_at"))
+    return {
+        "photos": [
+            (
+                photo,
+                TrayAcceptForm(
+                    visits=all_visits,
+                    auto_id=f"tray-{photo.uuid}-%s",
+                    initial={"visit_on": timezone.localdate()},
+                ),
+            )
+            for photo in waiting
+        ],
+        "may_accept": member.may("edit_patients"),
+        "may_reject": member.may("delete_photo"),
+    }
+
+
 def register_sections() -> None:
+    register(
+        TimelineSection(
+            name="imaging-tray",
+            place="patient",
+            template="imaging/_tray.html",
+            context=tray_context,
+            order=52,
+        )
+    )
     register(
         TimelineSection(
             name="imaging-bar",

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from imaging import capture_views, views
+from imaging import capture_views, tray_views, views
 
 
 class RenditionConverter:
@@ -31,5 +31,13 @@ urlpatterns = [
         name="capture_today",
     ),
     path("patients/<uuid:uuid>/", views.gallery, name="gallery"),
+    # The "From the patient" tray (issue 15): photos sent through a patient link.
+    path(
+        "tray/<uuid:uuid>/<rendition:rendition>/",
+        tray_views.tray_rendition,
+        name="tray_rendition",
+    ),
+    path("tray/<uuid:uuid>/accept/", tray_views.tray_accept, name="tray_accept"),
+    path("tray/<uuid:uuid>/reject/", tray_views.tray_reject, name="tray_reject"),
     path("patients/<uuid:uuid>/compare/", views.compare, name="compare"),
 ]

@@ -147,7 +147,7 @@ def upload(request, uuid):
         if request.POST.get("source") == "camera"
         else Photo.Source.UPLOAD
     )
-    upload_key = _upload_key(request)
+    upload_key = upload_key_of(request)
     results = []
     for index, upload_file in enumerate(files):
         name = upload_file.name or "photo"
@@ -213,7 +213,7 @@ def upload(request, uuid):
     )
 
 
-def _upload_key(request) -> str:
+def upload_key_of(request) -> str:
     """The page's idempotency key (header or field); anything malformed is ignored."""
     key = request.headers.get("X-Upload-Key") or request.POST.get("upload_key", "")
     return key if UPLOAD_KEY.fullmatch(key) else ""

@@ -43,4 +43,5 @@ class InteropConfig(AppConfig):
             phi_fields=["username"],
             exclude_fields=["secret"],
         )
-        register_phi_model(PacsPush, exclude_fields=["updated_at"])
+        # The retry counter is in each attempt's pacs_pushed event already.
+        register_phi_model(PacsPush, exclude_fields=["updated_at", "attempts"])

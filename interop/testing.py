@@ -4,12 +4,19 @@
 writes into `folder` (free HTTP and DICOM ports on loopback, storage in the
 folder, no authentication, no remote access) and yields once GET /system
 answers. `orthanc_missing()` says why it cannot run here, or "".
+`running_relay(port)` puts a TCP relay in front of a PACS port that counts the
+connections through it and cuts them or refuses new ones when a test says so.
 """
 
 import contextlib
 import json
+import os
+import select
 import shutil
+import socket
+import struct
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +99,9 @@ def running_orthanc(folder: Path):
         what="Orthanc",
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Orthanc's own builds disable Nagle's algorithm on DICOM connections
+        # (1.5.6); Debian's links the system DCMTK, which does it only when asked.
+        env={**os.environ, "TCP_NODELAY": "1"},
     ) as url:
         _wait_for_system(url)
         yield Orthanc(url=url, dicom_port=dicom_port)
@@ -109,3 +119,88 @@ def _wait_for_system(url: str, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError("Orthanc did not answer GET /system")
         time.sleep(0.1)
+
+
+class Relay:
+    """A TCP relay to a PACS port on loopback, as a flaky network or PACS would be.
+
+    `connections` counts what was accepted (one per DIMSE association).
+    `cut(after=N)` resets the connection that carries the Nth byte to the PACS;
+    with `refuse=True` the relay then refuses new connections (the PACS is down)
+    until `listen()` is called again.
+    """
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.port = free_port()
+        self.connections = 0
+        self._cut_after = None
+        self._refuse_after_cut = False
+        self._listener = None
+
+    def listen(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(
+            target=self._accept, args=(self._listener,), daemon=True
+        ).start()
+
+    def refuse(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)  # wakes accept()
+            self._listener.close()
+            self._listener = None
+
+    def cut(self, *, after: int, refuse: bool = False) -> None:
+        self._cut_after, self._refuse_after_cut = after, refuse
+
+    def _accept(self, listener) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            threading.Thread(
+                target=self._pump, args=(client, server), daemon=True
+            ).start()
+
+    def _pump(self, client, server) -> None:
+        carried = 0
+        try:
+            while True:
+                readable, _, _ = select.select([client, server], [], [])
+                for sock in readable:
+                    data = sock.recv(1 << 16)
+                    if not data:
+                        return
+                    if sock is client:
+                        carried += len(data)
+                        if self._cut_after is not None and carried >= self._cut_after:
+                            self._cut_after = None
+                            if self._refuse_after_cut:
+                                self.refuse()
+                            return
+                        server.sendall(data)
+                    else:
+                        client.sendall(data)
+        except OSError:
+            return
+        finally:
+            for sock in (client, server):
+                # A reset, not an orderly close: the peer sees the line drop.
+                sock.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                sock.close()
+
+
+@contextlib.contextmanager
+def running_relay(target_port: int):
+    relay = Relay(target_port)
+    relay.listen()
+    try:
+        yield relay
+    finally:
+        relay.refuse()

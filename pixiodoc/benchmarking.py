@@ -92,6 +92,54 @@ class Load:
     p50_ms: float
     p99_ms: float
     requests: int
+    # CPU time per request of the processes `cpu` names (the server and its
+    # database backends): on a shared machine rates follow the neighbours, this
+    # far less. A process that ended during the run is not counted.
+    cpu_ms: float | None = None
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a live process, 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        children += [int(child) for child in task.read_text().split()]
+    return children
+
+
+def server_cpu(url: str):
+    """The processes of the gunicorn serving `url` (master and workers), for
+    `wrk(cpu=...)`."""
+    bind = f"GUNICORN_BIND={url.removeprefix('http://')}".encode()
+    master = next(
+        pid
+        for pid in _children(os.getpid())
+        if bind in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    )
+    return lambda: [master, *_children(master)]
+
+
+def database_backends() -> list[int]:
+    """The other PostgreSQL backends on the test database (a gunicorn's
+    connections), for `wrk(cpu=...)`; none on SQLite."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
 
 
 def ensure_wrk() -> str:
@@ -110,13 +158,25 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS_MS[unit]
 
 
+def _percentile_ms(out: str, percent: int) -> float:
+    # Its own line of the latency distribution: "90.50%" in the thread stats
+    # above it also ends in "50%".
+    return _ms(re.search(rf"^\s*{percent}%\s+(\S+)", out, re.MULTILINE).group(1))
+
+
 def wrk(
-    url: str, *, headers: dict | None = None, seconds: int = 5, connections: int = 8
+    url: str,
+    *,
+    headers: dict | None = None,
+    seconds: int = 5,
+    connections: int = 8,
+    cpu=None,
 ) -> Load:
     """Drive `url` with wrk, 2 threads and `connections` keep-alive connections.
 
     Raises when any response was not 2xx/3xx or a socket failed: a figure for a
-    load that errors measures the error page.
+    load that errors measures the error page. `cpu` names the processes whose
+    CPU time the measured run is charged with (server_cpu, database_backends).
     """
     command = [ensure_wrk(), "-t2", f"-c{connections}", "--latency"]
     for name, value in (headers or {}).items():
@@ -125,14 +185,20 @@ def wrk(
     # prepares its statements once; the figures are for the steady state.
     subprocess.run([*command, "-d1s", url], check=True, capture_output=True)  # noqa: S603
     command.append(f"-d{seconds}s")
+    before = {pid: _cpu_seconds(pid) for pid in cpu()} if cpu else {}
     out = subprocess.run(  # noqa: S603 - wrk with our own arguments
         [*command, url], check=True, capture_output=True, text=True
     ).stdout
+    cpu_used = (
+        sum(_cpu_seconds(pid) - before.get(pid, 0.0) for pid in cpu()) if cpu else None
+    )
     if "Non-2xx" in out or "Socket errors" in out:
         raise AssertionError(f"wrk saw failures on {url}:\n{out}")
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     return Load(
         rate=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1)),
-        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1)),
-        requests=int(re.search(r"(\d+) requests in", out).group(1)),
+        p50_ms=_percentile_ms(out, 50),
+        p99_ms=_percentile_ms(out, 99),
+        requests=requests,
+        cpu_ms=None if cpu_used is None else 1000 * cpu_used / requests,
     )

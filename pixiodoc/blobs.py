@@ -62,15 +62,23 @@ def new_blob_name(holder: KeyHolder) -> str:
 
 
 def save_blob(
-    holder: KeyHolder, *, obj, label: str, plaintext: bytes, name: str = ""
+    holder: KeyHolder,
+    *,
+    obj,
+    label: str,
+    plaintext: bytes,
+    name: str = "",
+    key: bytes | None = None,
 ) -> str:
     """Encrypt and store; returns the storage name to keep on the owning row.
 
     Give `name` (from new_blob_name) to record it on the row before writing. A
-    failed write removes what it wrote and raises BlobWriteError.
+    failed write removes what it wrote and raises BlobWriteError. `key` replaces
+    the holder's data key for a blob that must be erasable on its own (a photo
+    waiting in a tray): destroying that key alone makes every copy unreadable.
     """
     aad = crypto.blob_aad(patient=str(holder.uuid), obj=str(obj), label=label)
-    ciphertext = crypto.encrypt(data_key(holder), plaintext, aad)
+    ciphertext = crypto.encrypt(key or data_key(holder), plaintext, aad)
     name = name or new_blob_name(holder)
     try:
         return default_storage.save(name, ContentFile(ciphertext))
@@ -81,13 +89,15 @@ def save_blob(
         raise BlobWriteError(reason) from exc
 
 
-def read_blob(holder: KeyHolder, *, obj, label: str, name: str) -> bytes:
+def read_blob(
+    holder: KeyHolder, *, obj, label: str, name: str, key: bytes | None = None
+) -> bytes:
     """Fetch and decrypt; raises crypto.IntegrityError (logged) on any tampering (S18)."""
     aad = crypto.blob_aad(patient=str(holder.uuid), obj=str(obj), label=label)
     with default_storage.open(name, "rb") as handle:
         ciphertext = handle.read()
     try:
-        return crypto.decrypt(data_key(holder), ciphertext, aad)
+        return crypto.decrypt(key or data_key(holder), ciphertext, aad)
     except crypto.IntegrityError as exc:
         logger.error(
             "blob integrity failure: patient %s object %s %s: %s",

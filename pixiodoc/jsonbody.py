@@ -9,6 +9,7 @@ import json
 import re
 
 from django.core.exceptions import RequestDataTooBig
+from django.utils.translation import gettext
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
@@ -33,7 +34,9 @@ def nesting_depth(body: bytes) -> int:
 def parse_json_body(request, *, max_bytes: int, max_depth: int, empty=None):
     """The request's JSON body (`empty` if there is none), refused when larger or
     deeper than allowed."""
-    too_big = JsonBodyError(f"Send at most {max_bytes // 1024} KB of JSON.")
+    too_big = JsonBodyError(
+        gettext("Send at most %(size)s KB of JSON.") % {"size": max_bytes // 1024}
+    )
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -47,10 +50,13 @@ def parse_json_body(request, *, max_bytes: int, max_depth: int, empty=None):
     if len(body) > max_bytes:
         raise too_big
     if nesting_depth(body) > max_depth:
-        raise JsonBodyError(f"Send JSON nested at most {max_depth} levels deep.")
+        raise JsonBodyError(
+            gettext("Send JSON nested at most %(depth)s levels deep.")
+            % {"depth": max_depth}
+        )
     if not body:
         return empty
     try:
         return json.loads(body)
     except ValueError:
-        raise JsonBodyError("Send the data as JSON.") from None
+        raise JsonBodyError(gettext("Send the data as JSON.")) from None

@@ -61,4 +61,5 @@ def javascript_catalog(request, language):
     if language not in dict(settings.LANGUAGES):
         raise Http404
     with translation.override(language):
-        return JavaScriptCatalog.as_view()(request)
+        # The project's catalogue (LOCALE_PATHS) only: the admin loads its own.
+        return JavaScriptCatalog.as_view(packages=["pixiodoc"])(request)

@@ -128,6 +128,17 @@ def running_moto_server():
 
 
 @pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """LocaleMiddleware activates a request's language for the thread and leaves it
+    there; a test served in German must not make the next one read German."""
+    yield
+    from django.utils import timezone, translation
+
+    translation.deactivate()
+    timezone.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2's million rounds cost about a second a password here; tests check
     behaviour, not cost. sharing/tests/test_tokens.py checks the real hasher."""

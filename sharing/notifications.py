@@ -5,6 +5,7 @@ import smtplib
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from sharing.models import ShareLink
 
@@ -89,10 +90,13 @@ PRACTICE_NOTICES = {
     "withdrawn": "A patient withdrew a consent through their link",
     "erasure": "A patient asked for erasure through their link",
     "data_copy": "A patient asked for a copy of their data through their link",
+    "photos": _("A patient sent follow-up photos through their link"),
 }
 
 
-def tell_practice_about_patient_link(*, link_uuid, event: str, purpose: str = ""):
+def tell_practice_about_patient_link(
+    *, link_uuid, event: str, purpose: str = "", app_url: str = ""
+):
     from sharing.models import PatientLink
 
     link = (
@@ -103,10 +107,10 @@ def tell_practice_about_patient_link(*, link_uuid, event: str, purpose: str = ""
     if link is None or not (recipients := practice_addresses(link)):
         return
     send_mail(
-        subject=PRACTICE_NOTICES[event],
+        subject=str(PRACTICE_NOTICES[event]),
         message=render_to_string(
             "sharing/email/patient_link_notice.txt",
-            {"link": link, "event": event, "purpose": purpose},
+            {"link": link, "event": event, "purpose": purpose, "app_url": app_url},
         ),
         from_email=None,
         recipient_list=recipients,

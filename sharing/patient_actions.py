@@ -95,12 +95,20 @@ def ask_for_erasure(*, grant: Grant, request):
 
 @transaction.atomic
 def ask_for_data_copy(*, grant: Grant, request):
-    """Register an access request (Art. 15, a copy; the export answers it, Art. 20)."""
+    """Register the copy under both rights it exercises -> [access, portability].
+
+    Art. 15 (a copy) and Art. 20 (in a machine-readable form the patient may
+    take elsewhere) are separate entries of the register, each with its
+    deadline; the patient export answers both.
+    """
     from patients.lifecycle.models import SubjectRequest
 
     _needs_consents(grant, request)
     if grant.link.patient.blocked_at is not None:
         raise ShareLinkError("This record is being erased.")
-    registered = _register(grant, SubjectRequest.Kind.ACCESS, request)
+    registered = [
+        _register(grant, kind, request)
+        for kind in (SubjectRequest.Kind.ACCESS, SubjectRequest.Kind.PORTABILITY)
+    ]
     _tell_practice(grant.link, "data_copy")
     return registered

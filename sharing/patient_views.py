@@ -7,8 +7,10 @@ an erasure request or a withdrawn treatment consent) is the one neutral page
 """
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.actions import Action
@@ -17,14 +19,18 @@ from consent.documents import pdf_bytes
 from consent.exceptions import ConsentError
 from consent.models import Purpose
 from consent.selectors import consent_history
+from imaging.capture_views import SIDE_BUTTONS
+from imaging.exceptions import ImagingError
 from imaging.regions import label as region_label
+from imaging.views import upload_key_of
 from patients.exceptions import LifecycleError
-from sharing import patient_access, patient_actions
+from pixiodoc import blobs
+from sharing import patient_access, patient_actions, patient_photos
 from sharing.csrf import recipient_csrf
 from sharing.exceptions import ShareLinkError
 from sharing.forms import IdentityForm
 from sharing.patient_access import WrongIdentity
-from sharing.responses import recipient_view
+from sharing.responses import IMAGE_CSP, recipient_view
 
 
 def _identity_page(request, link, form, *, wrong=False):
@@ -83,6 +89,7 @@ def patient_page(request, token):
             if link.for_consents
             else [],
             "regions": [region_label(r) for r in link.regions],
+            "photos_left": patient_photos.photos_left(link) if link.for_photos else 0,
         },
     )
 
@@ -193,3 +200,116 @@ def patient_data_copy(request, token):
             "gives them one month to answer.",
         )
     return redirect("sharing:patient_open", token=token)
+
+
+def _photo_link(request, token):
+    grant = patient_access.authorise(token=token, request=request)
+    if not grant.link.for_photos:
+        patient_access.refuse(
+            reason=patient_access.Reason.NOT_ASKED, link=grant.link, request=request
+        )
+    return grant
+
+
+@recipient_view
+@require_GET
+def patient_capture(request, token):
+    """The camera at home: the asked regions only, the practice's last photo as ghost."""
+    grant = _photo_link(request, token)
+    link = grant.link
+    left = patient_photos.photos_left(link)
+    if not left:
+        messages.info(request, gettext("The practice has every photo it asked for."))
+        return redirect("sharing:patient_open", token=token)
+    ghosts = patient_photos.ghosts(link)
+    patient_access.record_link_event(
+        action=Action.PATIENT_VIEWED,
+        grant=grant,
+        request=request,
+        target=link.patient,
+        details={
+            "page": "patient_link_capture",
+            "shown": ["regions_asked"],
+            "ghosts": [str(p.uuid) for p in ghosts.values()],
+        },
+    )
+    return render(
+        request,
+        "sharing/patient/capture.html",
+        {
+            "token": token,
+            "practice": link.practice,
+            "left": left,
+            "regions": patient_photos.asked_regions(link),
+            "sides": SIDE_BUTTONS,
+            "ghosts": {
+                key: reverse(
+                    "sharing:patient_ghost", kwargs={"token": token, "photo": p.uuid}
+                )
+                for key, p in ghosts.items()
+            },
+        },
+    )
+
+
+@recipient_view
+@require_GET
+def patient_ghost(request, token, photo):
+    grant = _photo_link(request, token)
+    body = patient_photos.watermarked_ghost(
+        grant=grant, photo_uuid=photo, request=request
+    )
+    response = HttpResponse(body, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = IMAGE_CSP
+    return response
+
+
+@recipient_view
+@recipient_csrf
+@require_POST
+def patient_upload(request, token):
+    """One photo from the patient's camera: a JSON verdict the camera page shows."""
+    grant = _photo_link(request, token)
+    upload = request.FILES.get("photo")
+    if upload is None:
+        return JsonResponse(
+            {"error": gettext("Take a photo first."), "results": []}, status=400
+        )
+    name = upload.name or "photo"
+    try:
+        received = patient_photos.send_photo(
+            grant=grant,
+            data=upload.read(),
+            body_region=request.POST.get("body_region", ""),
+            laterality=request.POST.get("laterality", ""),
+            upload_key=upload_key_of(request),
+            oversize=getattr(upload, "oversize", False),
+            app_url=request.build_absolute_uri("/"),
+            request=request,
+        )
+    except (ShareLinkError, ImagingError) as refused:
+        verdict = {"name": name, "stored": False, "message": str(refused)}
+        return JsonResponse({"results": [verdict]}, status=422)
+    except blobs.BlobWriteError:
+        message = gettext(
+            "The photo was not stored (the practice's photo store did not accept "
+            "it). Nothing of it was kept. Try again."
+        )
+        return JsonResponse(
+            {"results": [{"name": name, "stored": False, "message": message}]},
+            status=503,
+        )
+    message = " ".join((gettext("Sent to the practice."), *received.processing_notes))
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "name": name,
+                    "stored": True,
+                    "message": message,
+                    "photo": str(received.uuid),
+                }
+            ]
+        }
+    )

@@ -32,6 +32,19 @@ urlpatterns = [
         "p/<str:token>/erasure/", patient_views.patient_erasure, name="patient_erasure"
     ),
     path(
+        "p/<str:token>/photos/", patient_views.patient_capture, name="patient_capture"
+    ),
+    path(
+        "p/<str:token>/photos/send/",
+        patient_views.patient_upload,
+        name="patient_upload",
+    ),
+    path(
+        "p/<str:token>/photos/ghost/<uuid:photo>/",
+        patient_views.patient_ghost,
+        name="patient_ghost",
+    ),
+    path(
         "p/<str:token>/data-copy/",
         patient_views.patient_data_copy,
         name="patient_data_copy",

@@ -9,7 +9,10 @@ WhiteNoise, and the audited thumbnail (no token: the full staff stack and one
 audit event per request). The load is wrk, keep-alive, 2 threads, 8 connections,
 loopback; each round measures every path once, in the same order. Figures are
 printed, never asserted: the two cores are shared, so read the spread and the
-load average printed with them.
+load average printed with them. Beside each rate: the CPU time per request of
+the server and of its PostgreSQL backends, read from /proc around the run, and
+the floor's as a share of it: the rate ratio if CPU were all that limited both
+(wrk's own CPU aside), and far steadier than the rates when neighbours are busy.
 """
 
 import os
@@ -26,7 +29,12 @@ from imaging import covering
 from imaging.benchmarks.photos import twelve_megapixel_jpeg
 from imaging.tests.factories import make_photo
 from pixiodoc import blobs
-from pixiodoc.benchmarking import gunicorn_serving, wrk
+from pixiodoc.benchmarking import (
+    database_backends,
+    gunicorn_serving,
+    server_cpu,
+    wrk,
+)
 from pixiodoc.testing import sign_in, store_blobs_in
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -85,6 +93,7 @@ def test_bench_thumbnail_serving_against_the_bare_floor(
             ) as bare,
             gunicorn_serving(settings, blob_root, log=tmp_path / "access.log") as app,
         ):
+            bare_cpu, app_cpu = server_cpu(bare), server_cpu(app)
             for _ in range(ROUNDS):
                 rounds.append(
                     {
@@ -92,6 +101,9 @@ def test_bench_thumbnail_serving_against_the_bare_floor(
                             f"{bare}/" if path is None else f"{app}{path}",
                             headers={"Cookie": cookie},
                             seconds=SECONDS,
+                            cpu=bare_cpu
+                            if path is None
+                            else lambda: app_cpu() + database_backends(),
                         )
                         for name, path in paths.items()
                     }
@@ -113,15 +125,19 @@ def test_bench_thumbnail_serving_against_the_bare_floor(
             print(
                 f"  {name:26} {load.rate:8.0f} req/s  p50 {load.p50_ms:6.2f} ms  "
                 f"p99 {load.p99_ms:6.2f} ms  rate {load.rate / floor.rate:.3f}  "
-                f"p99 {load.p99_ms / floor.p99_ms:.2f}x"
+                f"p99 {load.p99_ms / floor.p99_ms:.2f}x  "
+                f"cpu {load.cpu_ms:.3f} ms/req ({floor.cpu_ms / load.cpu_ms:.3f})"
             )
     for name in list(paths)[1:]:
         ratios = [m[name].rate / m["bare WSGI app (floor)"].rate for m in rounds]
         p99s = [m[name].p99_ms / m["bare WSGI app (floor)"].p99_ms for m in rounds]
+        cpus = [m["bare WSGI app (floor)"].cpu_ms / m[name].cpu_ms for m in rounds]
         print(
             f"{name}: rate ratio median {statistics.median(ratios):.3f} "
             f"({min(ratios):.3f}-{max(ratios):.3f}), p99 ratio median "
-            f"{statistics.median(p99s):.2f}x ({min(p99s):.2f}-{max(p99s):.2f})"
+            f"{statistics.median(p99s):.2f}x ({min(p99s):.2f}-{max(p99s):.2f}), "
+            f"CPU per request: the floor's is {statistics.median(cpus):.3f} of it "
+            f"({min(cpus):.3f}-{max(cpus):.3f})"
         )
     print(
         "targets: covered >= 0.5 of the floor's rate, p99 within 3x of the floor's\n"

@@ -26,3 +26,26 @@ def allow_capture(patient, actor):
     """Photos need the patient's treatment consent: record it once."""
     if not has_consent(patient, "treatment"):
         grant(patient=patient, witness=actor, purposes=["treatment"])
+
+
+def make_tray_photo(*, actor, patient=None, link_uuid=None, body_region="knee"):
+    """A photo waiting in the "From the patient" tray, as a patient link sends it."""
+    import uuid
+
+    from audit.actions import ActorType
+    from imaging import tray
+
+    patient = patient or make_patient(actor=actor)
+    allow_capture(patient, actor)
+    link_uuid = link_uuid or uuid.uuid4()
+    return tray.receive(
+        patient=patient,
+        link_uuid=link_uuid,
+        data=images.jpeg(),
+        body_region=body_region,
+        audit_as={
+            "actor_type": ActorType.PATIENT_LINK,
+            "actor_uuid": link_uuid,
+            "practice": patient.practice,
+        },
+    )

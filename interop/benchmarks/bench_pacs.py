@@ -3,11 +3,12 @@
 Three ways into the same fresh Orthanc, from this process, one after another:
 - floor: Orthanc's own REST `POST /instances` of the finished DICOM files
   (encoded before the clock starts);
-- STOW-RS and C-STORE: `interop.pushes.deliver` for each photo, the whole job
-  path: load the row, ask consent, decrypt the stored original, build the
-  DICOM object, send it, record the outcome and its audit event.
-Also the transport alone (`interop.senders.send` of prebuilt objects), so the
-cost of our own work per photo is visible. Rounds interleave the five, each into a
+- STOW-RS and C-STORE: `interop.pushes.deliver_all` of the 100 pushes, the
+  whole job path: load the rows, ask consent, decrypt each stored original,
+  build the DICOM object, send it (one connection), record each outcome and
+  its audit event.
+Also the transport alone (`interop.senders.connection` sending prebuilt
+objects), so the cost of our own work per photo is visible. Rounds interleave the five, each into a
 fresh Orthanc; prints the median time, rate and ratio to the floor (target at
 most 1.5x) with every run; never asserts on time (STYLE.md §8).
 """
@@ -24,7 +25,7 @@ from django.utils import timezone
 from interop import dicom, senders
 from interop.destinations import add_destination
 from interop.models import PacsPush
-from interop.pushes import deliver, push_photos
+from interop.pushes import deliver_all, push_photos
 
 PHOTOS = int(os.environ.get("BENCH_PHOTOS", "100"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -114,8 +115,9 @@ def test_push_100_photos_of_12_megapixels(stored_photos, owner, tmp_path):
             destination = _destination(
                 owner, orthanc, protocol, f"t{round_}-{protocol}"
             )
-            for ds in datasets:
-                senders.send(destination=destination, dataset=ds)
+            with senders.connection(destination) as pacs:
+                for ds in datasets:
+                    pacs.send(ds)
 
         return run
 
@@ -128,7 +130,8 @@ def test_push_100_photos_of_12_megapixels(stored_photos, owner, tmp_path):
                 actor=owner, destination=destination, patient=patient, enqueue=False
             )
             started = time.perf_counter()
-            states = {deliver(push_uuid=str(p.uuid)).status for p in pushes}
+            delivered = deliver_all(push_uuids=[str(p.uuid) for p in pushes])
+            states = {p.status for p in delivered}
             assert states == {PacsPush.Status.SENT}
             return time.perf_counter() - started  # the rows' writing is not sending
 

@@ -14,8 +14,9 @@ from interop import dicom
 from interop.destinations import add_destination
 from interop.exceptions import InteropError, PacsUnavailable
 from interop.models import PacsPush
-from interop.pushes import deliver, push_photos
+from interop.pushes import deliver_all, push_photos
 from interop.tasks import deliver_push
+from interop.testing import running_relay
 from interop.tests.factories import make_record, photos_of
 from pixiodoc.testing import free_port
 
@@ -37,7 +38,7 @@ def dimse(owner, orthanc, name="pacs-dimse", port=None):
 
 
 def push_now(actor, destination, patient, visit=None) -> list[PacsPush]:
-    """What `pacs_push` does: record the pushes, then deliver each in-process."""
+    """What `pacs_push` does: record the pushes, then deliver them in-process."""
     pushes = push_photos(
         actor=actor,
         destination=destination,
@@ -45,7 +46,11 @@ def push_now(actor, destination, patient, visit=None) -> list[PacsPush]:
         visit=visit,
         enqueue=False,
     )
-    return [deliver(push_uuid=str(p.uuid)) for p in pushes]
+    return deliver(pushes)
+
+
+def deliver(pushes, **options) -> list[PacsPush]:
+    return deliver_all(push_uuids=[str(p.uuid) for p in pushes], **options)
 
 
 def check_stored(orthanc, member, patient):
@@ -112,15 +117,98 @@ def test_a_pacs_that_is_down_loses_nothing(owner, orthanc):
         actor=owner, destination=down, patient=patient, enqueue=False
     )
     with pytest.raises(PacsUnavailable):
-        deliver(push_uuid=str(push.uuid), final_attempt=False)
+        deliver([push], final_attempt=False)
     push.refresh_from_db()
     assert push.status == "pending"
     assert push.reason == "The PACS could not be reached. It will be tried again."
     # The PACS is back (here: the address fixed): the same row is sent.
     down.port = orthanc.dicom_port
     down.save()
-    assert deliver(push_uuid=str(push.uuid)).status == "sent"
+    assert deliver([push])[0].status == "sent"
     assert len(orthanc.find(push.sop_instance_uid)) == 1
+
+
+def cut_inside_the_second_photo(member, pushes) -> int:
+    """A byte count towards the PACS that falls inside the second photo's object."""
+    first, second = (
+        len(dicom.encode(dicom.photo_dataset(photo=p.photo, original=o, root="1.2")))
+        for p, o in (
+            (p, read_rendition(actor=member, photo=p.photo, rendition="original"))
+            for p in pushes[:2]
+        )
+    )
+    return first + second // 2
+
+
+def test_a_batch_goes_over_one_association(owner, orthanc):
+    patient, _ = make_record(actor=owner)
+    with running_relay(orthanc.dicom_port) as relay:
+        pushes = push_now(owner, dimse(owner, orthanc, port=relay.port), patient)
+        assert [p.status for p in pushes] == ["sent"] * 3
+        assert relay.connections == 1
+    check_stored(orthanc, owner, patient)
+
+
+def test_an_association_that_drops_mid_batch_is_opened_again(owner, orthanc):
+    patient, _ = make_record(actor=owner)
+    with running_relay(orthanc.dicom_port) as relay:
+        destination = dimse(owner, orthanc, port=relay.port)
+        pushes = push_photos(
+            actor=owner, destination=destination, patient=patient, enqueue=False
+        )
+        relay.cut(after=cut_inside_the_second_photo(owner, pushes))
+        assert [p.status for p in deliver(pushes)] == ["sent"] * 3
+        assert relay.connections == 2
+    assert all(len(orthanc.find(p.sop_instance_uid)) == 1 for p in pushes)
+
+
+def test_a_pacs_that_goes_down_mid_batch_loses_nothing(owner, orthanc):
+    patient, _ = make_record(actor=owner)
+    with running_relay(orthanc.dicom_port) as relay:
+        destination = dimse(owner, orthanc, port=relay.port)
+        pushes = push_photos(
+            actor=owner, destination=destination, patient=patient, enqueue=False
+        )
+        relay.cut(after=cut_inside_the_second_photo(owner, pushes), refuse=True)
+        first, *rest = deliver(pushes)
+        assert first.status == "sent"
+        down = "The PACS could not be reached. Send again once it is back."
+        assert [(p.status, p.reason) for p in rest] == [("failed", down)] * 2
+        events = AccessEvent.objects.filter(action="pacs_pushed").order_by("seq")
+        assert [(e.object_uuid, e.outcome, e.reason) for e in events] == [
+            (first.photo.uuid, "ok", ""),
+            *((p.photo.uuid, "failed", "unavailable") for p in rest),
+        ]
+        # Back up: sending again completes, and nothing is filed twice.
+        relay.listen()
+        again = push_now(owner, destination, patient)
+        assert [p.status for p in again] == ["sent"] * 3
+        assert [p.sop_instance_uid for p in again] == [
+            p.sop_instance_uid for p in pushes
+        ]
+    assert all(len(orthanc.find(p.sop_instance_uid)) == 1 for p in pushes)
+
+
+def test_the_job_sends_again_only_what_is_still_pending(owner, orthanc):
+    patient, _ = make_record(actor=owner)
+    with running_relay(orthanc.dicom_port) as relay:
+        destination = dimse(owner, orthanc, port=relay.port)
+        pushes = push_photos(
+            actor=owner, destination=destination, patient=patient, enqueue=False
+        )
+        relay.cut(after=cut_inside_the_second_photo(owner, pushes), refuse=True)
+        with pytest.raises(PacsUnavailable):
+            deliver(pushes, final_attempt=False)
+        assert [p.status for p in PacsPush.objects.order_by("requested_at", "id")] == [
+            "sent",
+            "pending",
+            "pending",
+        ]
+        relay.listen()
+        uuids = [str(p.uuid) for p in pushes]
+        assert deliver_push.apply(args=uuids).get() == "sent sent sent"
+        assert relay.connections == 2  # the cut one and the job's (refused: none)
+    assert all(len(orthanc.find(p.sop_instance_uid)) == 1 for p in pushes)
 
 
 def test_the_job_retries_then_marks_the_push_failed_with_the_reason(owner):
@@ -138,7 +226,7 @@ def test_the_job_retries_then_marks_the_push_failed_with_the_reason(owner):
     assert push.attempts == 7
 
 
-def test_queueing_enqueues_one_job_per_photo_after_commit(
+def test_queueing_enqueues_one_job_for_the_photos_after_commit(
     owner, monkeypatch, django_capture_on_commit_callbacks
 ):
     from pixiodoc import jobs
@@ -151,7 +239,7 @@ def test_queueing_enqueues_one_job_per_photo_after_commit(
     destination = add_destination(actor=owner, name="web", url="http://127.0.0.1:9/x")
     with django_capture_on_commit_callbacks(execute=True):
         pushes = push_photos(actor=owner, destination=destination, patient=patient)
-    assert sent == [("interop.deliver_push", (str(p.uuid),)) for p in pushes]
+    assert sent == [("interop.deliver_push", tuple(str(p.uuid) for p in pushes))]
     assert {p.status for p in pushes} == {"pending"}
 
 
@@ -167,12 +255,46 @@ def test_a_withdrawn_treatment_consent_stops_the_send(owner, orthanc):
         purpose="treatment",
         withdrawn_on=timezone.localdate(),
     )
-    assert deliver(push_uuid=str(push.uuid)).status == "failed"
+    assert deliver([push])[0].status == "failed"
     assert orthanc.find(push.sop_instance_uid) == []
     event = AccessEvent.objects.filter(action="pacs_pushed").get()
     assert (event.outcome, event.reason) == ("denied", "not_allowed")
     with pytest.raises(InteropError, match="consent"):
         push_photos(actor=owner, destination=destination, patient=patient)
+
+
+def test_a_withdrawal_during_a_push_stops_the_photos_not_yet_sent(
+    owner, orthanc, monkeypatch
+):
+    from interop import pushes as module
+
+    patient, _ = make_record(actor=owner)
+    pushes = push_photos(
+        actor=owner,
+        destination=dicomweb(owner, orthanc),
+        patient=patient,
+        enqueue=False,
+    )
+    monkeypatch.setattr(module._StillAllowed, "FRESH", 0)  # asked for every photo
+    build = dicom.photo_dataset
+
+    def build_then_withdraw(*, photo, **rest):
+        if photo.pk == pushes[0].photo_id:  # checked already: this one goes
+            withdraw_consent(
+                actor=owner,
+                patient=patient,
+                purpose="treatment",
+                withdrawn_on=timezone.localdate(),
+            )
+        return build(photo=photo, **rest)
+
+    monkeypatch.setattr(dicom, "photo_dataset", build_then_withdraw)
+    first, *rest = deliver(pushes)
+    assert first.status == "sent"
+    assert [(p.status, p.reason) for p in rest] == [
+        ("failed", "The patient's treatment consent no longer holds; not sent.")
+    ] * 2
+    assert [orthanc.find(p.sop_instance_uid) for p in rest] == [[], []]
 
 
 def test_every_push_is_audited_without_phi(owner, orthanc):
@@ -404,7 +526,7 @@ def test_the_resender_sends_untried_pushes_again(owner, monkeypatch):
         actor=owner, destination=destination, patient=patient, enqueue=False
     )
     sent = []
-    monkeypatch.setattr(jobs, "send", lambda task, uuid: sent.append(uuid))
+    monkeypatch.setattr(jobs, "send", lambda task, *uuids: sent.extend(uuids))
     assert jobs.resend_waiting()["interop"] == {"PACS pushes": 0}  # just asked for
     later = pushes[0].requested_at + timedelta(minutes=2)
     with time_machine.travel(later):

@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sent(monkeypatch):
-    """The jobs queued after commit, instead of a broker."""
+    """The jobs queued after commit (each one's arguments), instead of a broker."""
     from pixiodoc import jobs
 
     queued = []
-    monkeypatch.setattr(jobs, "send", lambda task, *args: queued.append(args[0]))
+    monkeypatch.setattr(jobs, "send", lambda task, *args: queued.append(args))
     return queued
 
 
@@ -39,7 +39,8 @@ def test_send_to_pacs_queues_the_patients_photos(
         )
     assert "3 photos queued for pacs" in response.content.decode()
     pushes = PacsPush.objects.filter(destination=destination)
-    assert sorted(sent) == sorted(str(p.uuid) for p in pushes)
+    # One job for the three: one connection to the PACS.
+    assert [sorted(job) for job in sent] == [sorted(str(p.uuid) for p in pushes)]
     assert {p.status for p in pushes} == {"pending"}
 
 

@@ -230,7 +230,9 @@ class MemberAdminForm(forms.ModelForm):
             )
             if not others:
                 raise forms.ValidationError(
-                    "A practice needs an active owner: make someone else owner first."
+                    _(
+                        "A practice needs an active owner: make someone else owner first."
+                    )
                 )
         return cleaned
 
@@ -246,7 +248,7 @@ class MemberAdmin(PracticeScopedAdmin):
     readonly_fields = ["user_email", "practice", "created_at"]
     actions = None
 
-    @admin.display(description="E-mail")
+    @admin.display(description=_("E-mail"))
     def user_email(self, obj):
         return obj.user.email
 

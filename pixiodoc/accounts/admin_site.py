@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pixiodoc.accounts.models import Member
 
@@ -31,9 +33,9 @@ def admin_owner(request) -> Member | None:
 
 
 class PracticeAdminSite(admin.AdminSite):
-    site_header = "PixioDoc administration"
-    site_title = "PixioDoc admin"
-    index_title = "Your practice"
+    site_header = _("PixioDoc administration")
+    site_title = _("PixioDoc admin")
+    index_title = _("Your practice")
 
     def has_permission(self, request):
         user = request.user
@@ -47,7 +49,7 @@ class PracticeAdminSite(admin.AdminSite):
             return redirect_to_login(request.GET.get("next", request.path))
         if self.has_permission(request):
             return redirect("admin:index")
-        messages.error(request, "The admin is for the practice's owners.")
+        messages.error(request, gettext("The admin is for the practice's owners."))
         return redirect("home")
 
     def logout(self, request, extra_context=None):

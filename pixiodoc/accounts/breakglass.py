@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.actions import Action, Outcome
 from audit.alerts import raise_once
@@ -49,16 +50,18 @@ def open_grant(
     A refusal is recorded and kept: it is not inside the grant's transaction.
     """
     if patient.practice_id != member.practice_id:
-        raise BreakGlassError("This patient belongs to another practice.")
+        raise BreakGlassError(gettext("This patient belongs to another practice."))
     if role_may(member.role, "view_patients"):
-        raise BreakGlassError("Your role opens patient records already.")
+        raise BreakGlassError(gettext("Your role opens patient records already."))
     if patient.is_blocked:
         _refuse(
             member,
             patient,
             "erased",
-            "This patient's record is being erased: it cannot be opened, "
-            "not even by break-glass.",
+            gettext(
+                "This patient's record is being erased: it cannot be opened, "
+                "not even by break-glass."
+            ),
             request,
         )
     reason = reason.strip()
@@ -67,7 +70,9 @@ def open_grant(
             member,
             patient,
             "no_reason",
-            "State why you must open this record: the compliance officers review it.",
+            gettext(
+                "State why you must open this record: the compliance officers review it."
+            ),
             request,
         )
     with transaction.atomic():
@@ -117,17 +122,21 @@ def review_grant(
 ) -> BreakGlassGrant:
     """Accept or question a break-glass access; never one's own, and once."""
     if not actor.may("view_audit") or grant.practice_id != actor.practice_id:
-        raise BreakGlassError("Only the owner or a compliance officer reviews.")
+        raise BreakGlassError(
+            gettext("Only the owner or a compliance officer reviews.")
+        )
     if grant.member_id == actor.pk:
-        raise BreakGlassError("Someone else must review your own break-glass access.")
+        raise BreakGlassError(
+            gettext("Someone else must review your own break-glass access.")
+        )
     grant = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
     if grant.review != Review.PENDING:
-        raise BreakGlassError("This access was reviewed already.")
+        raise BreakGlassError(gettext("This access was reviewed already."))
     if decision not in (Review.ACCEPTED, Review.QUESTIONED):
-        raise BreakGlassError("Choose to accept or to question the access.")
+        raise BreakGlassError(gettext("Choose to accept or to question the access."))
     note = note.strip()
     if decision == Review.QUESTIONED and not note:
-        raise BreakGlassError("Say what is in question.")
+        raise BreakGlassError(gettext("Say what is in question."))
     grant.review = decision
     grant.review_note = note
     grant.reviewed_by = actor

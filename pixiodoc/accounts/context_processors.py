@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext
 
 from pixiodoc.accounts.permissions import MATRIX, break_glass_patients
 from pixiodoc.accounts.selectors import active_memberships
@@ -30,6 +31,9 @@ def _break_glass(current) -> list[tuple[str, object]]:
     wanted = {"patients.patient": {g.patient_uuid for g in grants}}
     labels = labels_for(current.practice, wanted)
     return [
-        (labels.get(("patients.patient", g.patient_uuid), "a patient"), g.expires_at)
+        (
+            labels.get(("patients.patient", g.patient_uuid), gettext("a patient")),
+            g.expires_at,
+        )
         for g in grants
     ]

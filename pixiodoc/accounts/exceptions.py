@@ -15,16 +15,33 @@ class SecondFactorLocked(AccountsError):
 
         self.until = until
         minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
-        wait = f"{minutes} minutes" if minutes < 120 else f"{minutes // 60} hours"
+        from django.utils.translation import gettext, ngettext
+
+        if minutes < 120:
+            wait = ngettext("%(count)s minute", "%(count)s minutes", minutes) % {
+                "count": minutes
+            }
+        else:
+            hours = minutes // 60
+            wait = ngettext("%(count)s hour", "%(count)s hours", hours) % {
+                "count": hours
+            }
         super().__init__(
-            f"Too many wrong codes. Verification is paused for {wait}; "
-            "wait and try again, or ask a practice owner to reset your second factor."
+            gettext(
+                "Too many wrong codes. Verification is paused for %(wait)s; "
+                "wait and try again, or ask a practice owner to reset your second factor."
+            )
+            % {"wait": wait}
         )
 
 
 class InvitationInvalid(AccountsError):
     def __init__(self):
+        from django.utils.translation import gettext
+
         super().__init__(
-            "This invitation link is not valid: it has expired, been used or been "
-            "withdrawn. Ask a practice owner to invite you again."
+            gettext(
+                "This invitation link is not valid: it has expired, been used or been "
+                "withdrawn. Ask a practice owner to invite you again."
+            )
         )

@@ -10,11 +10,11 @@ from pixiodoc.accounts.models import Member, User
 
 class SignInForm(forms.Form):
     username = forms.EmailField(
-        label="E-mail",
+        label=_("E-mail"),
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -36,7 +36,7 @@ class SignInForm(forms.Form):
         )
         if self.user is None:
             raise forms.ValidationError(
-                "That e-mail and password do not match. Check both and try again."
+                _("That e-mail and password do not match. Check both and try again.")
             )
         return cleaned
 
@@ -60,7 +60,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code from your authenticator app (or a backup code)",
+        label=_("Code from your authenticator app (or a backup code)"),
         max_length=20,
         widget=forms.TextInput(
             attrs={
@@ -74,35 +74,36 @@ class CodeForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     # Least privilege by default: the assistant's role allows the fewest actions
     # (permissions.MATRIX); an owner raises it on purpose.
     role = forms.ChoiceField(
-        label="Role", choices=Member.Role.choices, initial=Member.Role.ASSISTANT
+        label=_("Role"), choices=Member.Role.choices, initial=Member.Role.ASSISTANT
     )
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=Member.Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Member.Role.choices)
 
 
 class JoinForm(forms.Form):
     """A new member's name and password (S7: Django's validators, 12+ characters)."""
 
     full_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
-        help_text="At least 12 characters; not a common password, not only digits.",
+        help_text=_("At least 12 characters; not a common password, not only digits."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -116,7 +117,7 @@ class JoinForm(forms.Form):
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error(
-                "password2", "The two passwords differ. Type the same one twice."
+                "password2", _("The two passwords differ. Type the same one twice.")
             )
         elif p1:
             candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))

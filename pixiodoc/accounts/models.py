@@ -32,12 +32,12 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    email = models.EmailField(unique=True)
-    full_name = models.CharField(max_length=150, blank=True)
-    is_active = models.BooleanField(default=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
     # Django admin access; owners get it through their membership, not this flag.
     is_staff = models.BooleanField(default=False)
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # Bumped to end every session of the user at once (S5): deactivation, a new
     # password, a new or reset second factor. Each session remembers the epoch
     # it started in; the session middleware signs out a session that is behind.
@@ -79,10 +79,12 @@ def validate_time_zone(value: str) -> None:
 
 class Practice(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(unique=True)
     # Longest lifetime a share link of this practice may have (S22: never over 30).
-    share_link_max_days = models.PositiveSmallIntegerField(default=30)
+    share_link_max_days = models.PositiveSmallIntegerField(
+        _("longest share link, in days"), default=30
+    )
     # Issue 18: staff without a language of their own see this one.
     language = models.CharField(
         _("language"),
@@ -99,7 +101,7 @@ class Practice(models.Model):
         validators=[validate_time_zone],
         help_text=_("For example Europe/Berlin. Staff see every time in this zone."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -117,23 +119,23 @@ class Practice(models.Model):
 
 class Member(models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        CLINICIAN = "clinician", "Clinician"
-        ASSISTANT = "assistant", "Assistant"
-        COMPLIANCE = "compliance", "Compliance officer"
+        OWNER = "owner", _("Owner")
+        CLINICIAN = "clinician", _("Clinician")
+        ASSISTANT = "assistant", _("Assistant")
+        COMPLIANCE = "compliance", _("Compliance officer")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     practice = models.ForeignKey(
         Practice, on_delete=models.PROTECT, related_name="members"
     )
-    role = models.CharField(max_length=16, choices=Role.choices)
-    is_active = models.BooleanField(default=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
     # Blank: the practice's language (issue 18).
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -222,9 +224,9 @@ class BreakGlassGrant(models.Model):
     """
 
     class Review(models.TextChoices):
-        PENDING = "pending", "Awaiting review"
-        ACCEPTED = "accepted", "Accepted"
-        QUESTIONED = "questioned", "Questioned"
+        PENDING = "pending", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        QUESTIONED = "questioned", _("Questioned")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")

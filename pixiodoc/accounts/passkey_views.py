@@ -9,6 +9,7 @@ or the form again with the reason.
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -65,7 +66,9 @@ def enrol(request):
     reauth.mark_checked(request.session)
     if codes:
         return _show_backup_codes(request, codes)
-    messages.success(request, "Your passkey is set up. Your other sessions have ended.")
+    messages.success(
+        request, gettext("Your passkey is set up. Your other sessions have ended.")
+    )
     return redirect("accounts:security")
 
 
@@ -116,6 +119,6 @@ def remove(request):
     # Signed in with that passkey? Then the app's code is asked for next.
     sessions.keep_this_session(session=request.session, user=_fresh(request.user))
     messages.success(
-        request, "Your passkey is removed. Your other sessions have ended."
+        request, gettext("Your passkey is removed. Your other sessions have ended.")
     )
     return redirect("accounts:security")

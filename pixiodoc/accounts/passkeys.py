@@ -18,6 +18,7 @@ import json
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 from django_otp_webauthn.exceptions import OTPWebAuthnApiError
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
@@ -47,8 +48,10 @@ REFUSALS = (WebAuthnException, OTPWebAuthnApiError, ValueError, TypeError, KeyEr
 class PasskeyRefused(AccountsError):
     def __init__(self):
         super().__init__(
-            "Your passkey was not accepted. Try it again, or enter a code from your "
-            "authenticator app or a backup code."
+            gettext(
+                "Your passkey was not accepted. Try it again, or enter a code from your "
+                "authenticator app or a backup code."
+            )
         )
 
 
@@ -100,7 +103,7 @@ def may_enrol(*, request, user: User) -> bool:
 def enrolment_options(*, request, user: User) -> dict:
     """Creation options for the browser; the challenge waits in the session."""
     if not may_enrol(request=request, user=user):
-        raise AccountsError("Verify with your current second factor first.")
+        raise AccountsError(gettext("Verify with your current second factor first."))
     options, state = _helper(request).register_begin(user=user)
     request.session[ENROL_STATE] = state
     return options
@@ -187,7 +190,7 @@ def enrol_passkey(
     with `keep_this_session`.
     """
     if not may_enrol(request=request, user=user):
-        raise AccountsError("Verify with your current second factor first.")
+        raise AccountsError(gettext("Verify with your current second factor first."))
     first = not tfa.has_second_factor(user=user)
 
     def attempt(state):
@@ -224,11 +227,13 @@ def remove_passkey(*, user: User, request) -> None:
     """The member removes their passkey; their other sessions end (S5)."""
     if not AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists():
         raise AccountsError(
-            "Set up an authenticator app first: without it you could not sign in."
+            gettext(
+                "Set up an authenticator app first: without it you could not sign in."
+            )
         )
     removed, _ = WebAuthnCredential.objects.filter(user=user).delete()
     if not removed:
-        raise AccountsError("You have no passkey to remove.")
+        raise AccountsError(gettext("You have no passkey to remove."))
     end_all_sessions(user=user)
     tfa._user_event(
         user=user,

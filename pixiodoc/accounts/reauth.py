@@ -14,6 +14,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pixiodoc.accounts.exceptions import AccountsError, SecondFactorLocked
 
@@ -35,13 +36,13 @@ def checked_recently(session) -> bool:
 
 class ConfirmIdentityForm(forms.Form):
     confirm_password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm_code = forms.CharField(
-        label="Or a code from your authenticator app (or a backup code)",
+        label=_("Or a code from your authenticator app (or a backup code)"),
         required=False,
         max_length=20,
         widget=forms.TextInput(
@@ -64,7 +65,7 @@ class ConfirmIdentityForm(forms.Form):
             # Through authenticate: django-axes counts and locks as at sign-in.
             if authenticate(self.request, username=user.email, password=password):
                 return cleaned
-            raise forms.ValidationError("That password is not right. Try again.")
+            raise forms.ValidationError(_("That password is not right. Try again."))
         if code:
             try:
                 two_factor.verify_second_factor(
@@ -76,7 +77,7 @@ class ConfirmIdentityForm(forms.Form):
             except AccountsError as exc:
                 raise forms.ValidationError(str(exc)) from None
             return cleaned
-        raise forms.ValidationError("Enter your password or a code to go on.")
+        raise forms.ValidationError(_("Enter your password or a code to go on."))
 
 
 def confirmation_page(request, *, carry=()):

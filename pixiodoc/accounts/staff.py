@@ -9,7 +9,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from audit.actions import Action
 from audit.services import record_event
@@ -26,12 +27,12 @@ def token_digest(token: str) -> str:
 
 def _require_owner(actor: Member, member_or_invitation=None) -> None:
     if not actor.may("manage_practice"):
-        raise AccountsError("Only a practice owner can manage staff.")
+        raise AccountsError(gettext("Only a practice owner can manage staff."))
     if (
         member_or_invitation is not None
         and member_or_invitation.practice_id != actor.practice_id
     ):
-        raise AccountsError("That person is not part of your practice.")
+        raise AccountsError(gettext("That person is not part of your practice."))
 
 
 @transaction.atomic
@@ -42,11 +43,13 @@ def invite_member(
     _require_owner(actor)
     email = email.strip().lower()
     if role not in Member.Role.values:
-        raise AccountsError("Choose one of the four roles.")
+        raise AccountsError(gettext("Choose one of the four roles."))
     if Member.objects.filter(
         practice_id=actor.practice_id, user__email__iexact=email, is_active=True
     ).exists():
-        raise AccountsError("This person is already an active member of the practice.")
+        raise AccountsError(
+            gettext("This person is already an active member of the practice.")
+        )
     now = timezone.now()
     # A new invitation replaces any open one for the same address.
     Invitation.objects.filter(
@@ -75,17 +78,22 @@ def invite_member(
         details={"role": role},
     )
     link = site_url.rstrip("/") + reverse("accounts:invitation", args=[token])
-    body = render_to_string(
-        "accounts/email/invitation.txt",
-        {
-            "practice": actor.practice,
-            "role": invitation.get_role_display(),
-            "link": link,
-        },
-    )
+    # The invitee's language is not known yet: the practice's is the best guess.
+    with translation.override(actor.practice.language):
+        body = render_to_string(
+            "accounts/email/invitation.txt",
+            {
+                "practice": actor.practice,
+                "role": invitation.get_role_display(),
+                "link": link,
+            },
+        )
+        subject = gettext("You are invited to %(practice)s on PixioDoc") % {
+            "practice": actor.practice.name
+        }
     transaction.on_commit(
         lambda: send_mail(
-            f"You are invited to {actor.practice.name} on PixioDoc",
+            subject,
             body,
             settings.DEFAULT_FROM_EMAIL,
             [email],
@@ -124,15 +132,19 @@ def accept_invitation(
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise AccountsError(
-                "An account with this e-mail exists: sign in, then open the link again."
+                gettext(
+                    "An account with this e-mail exists: sign in, then open the link again."
+                )
             )
         user = User.objects.create_user(
             invitation.email, password, full_name=full_name.strip()
         )
     elif user.email.lower() != invitation.email.lower():
         raise AccountsError(
-            "This invitation is for another e-mail address. Sign out and sign in "
-            "with the invited address."
+            gettext(
+                "This invitation is for another e-mail address. Sign out and sign in "
+                "with the invited address."
+            )
         )
     # Single use: the row is locked, and the claim only succeeds on an open row.
     claimed = Invitation.objects.filter(
@@ -187,14 +199,14 @@ def _other_active_owners(member: Member) -> bool:
 def change_role(*, actor: Member, member: Member, role: str, request=None) -> Member:
     _require_owner(actor, member)
     if role not in Member.Role.values:
-        raise AccountsError("Choose one of the four roles.")
+        raise AccountsError(gettext("Choose one of the four roles."))
     if (
         member.role == Member.Role.OWNER
         and role != Member.Role.OWNER
         and not _other_active_owners(member)
     ):
         raise AccountsError(
-            "A practice needs an active owner: make someone else owner first."
+            gettext("A practice needs an active owner: make someone else owner first.")
         )
     old = member.role
     member.role = role
@@ -215,9 +227,11 @@ def deactivate_member(*, actor: Member, member: Member, request=None) -> Member:
     """The member loses access at once: every session of theirs ends (S5)."""
     _require_owner(actor, member)
     if member.pk == actor.pk:
-        raise AccountsError("You cannot deactivate yourself; ask another owner.")
+        raise AccountsError(
+            gettext("You cannot deactivate yourself; ask another owner.")
+        )
     if member.role == Member.Role.OWNER and not _other_active_owners(member):
-        raise AccountsError("A practice needs an active owner.")
+        raise AccountsError(gettext("A practice needs an active owner."))
     member.is_active = False
     member.save(update_fields=["is_active"])
     end_all_sessions(user=member.user)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,7 +33,10 @@ def member_list(request):
         else:
             messages.success(
                 request,
-                f"Invitation sent to {invitation.email}. The link works once, for 72 hours.",
+                gettext(
+                    "Invitation sent to %(email)s. The link works once, for 72 hours."
+                )
+                % {"email": invitation.email},
             )
             return redirect("accounts:members")
     members = members_for(member=request.member).order_by("-is_active", "user__email")
@@ -74,7 +78,7 @@ def member_role(request, uuid):
     member = _member(request, uuid)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the four roles.")
+        messages.error(request, gettext("Choose one of the four roles."))
         return redirect("accounts:members")
     return _act(
         request,
@@ -84,7 +88,7 @@ def member_role(request, uuid):
             role=form.cleaned_data["role"],
             request=request,
         ),
-        "Role changed.",
+        gettext("Role changed."),
     )
 
 
@@ -108,7 +112,7 @@ def member_deactivate(request, uuid):
         lambda: staff.deactivate_member(
             actor=request.member, member=member, request=request
         ),
-        "Member deactivated; their sessions have ended.",
+        gettext("Member deactivated; their sessions have ended."),
     )
 
 
@@ -121,7 +125,9 @@ def member_reset_two_factor(request, uuid):
         lambda: two_factor.reset_second_factor(
             actor=request.member, member=member, request=request
         ),
-        "Second factor reset: they set up a new authenticator at their next sign-in.",
+        gettext(
+            "Second factor reset: they set up a new authenticator at their next sign-in."
+        ),
     )
 
 
@@ -136,7 +142,7 @@ def invitation_revoke(request, uuid):
         lambda: staff.revoke_invitation(
             actor=request.member, invitation=invitation, request=request
         ),
-        "Invitation withdrawn.",
+        gettext("Invitation withdrawn."),
     )
 
 
@@ -166,8 +172,10 @@ def invitation(request, token):
                 logout(request)
             messages.success(
                 request,
-                "Welcome to PixioDoc. Sign in with your e-mail and new password; "
-                "you will then set up your authenticator app.",
+                gettext(
+                    "Welcome to PixioDoc. Sign in with your e-mail and new password; "
+                    "you will then set up your authenticator app."
+                ),
             )
             return redirect("accounts:login")
     return render(
@@ -194,7 +202,11 @@ def _join_existing(request, token, invitation, existing):
             from pixiodoc.accounts.middleware import PRACTICE_SESSION_KEY
 
             request.session[PRACTICE_SESSION_KEY] = str(member.practice.uuid)
-            messages.success(request, f"You have joined {member.practice.name}.")
+            messages.success(
+                request,
+                gettext("You have joined %(practice)s.")
+                % {"practice": member.practice.name},
+            )
             return redirect("home")
     return render(
         request,

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.actions import Action, ActorType, Outcome
@@ -43,8 +44,10 @@ def lock_for(failures: int) -> timedelta | None:
 class WrongCode(AccountsError):
     def __init__(self):
         super().__init__(
-            "That code is not right. Enter the current 6-digit code from your "
-            "app, or one of your backup codes."
+            gettext(
+                "That code is not right. Enter the current 6-digit code from your "
+                "app, or one of your backup codes."
+            )
         )
 
 
@@ -171,7 +174,9 @@ def confirm_enrolment(*, user: User, device: AuthenticatorDevice, code: str, req
     ends (S5); the caller keeps its own session with `keep_this_session`.
     """
     if device.user_id != user.pk or device.confirmed:
-        raise AccountsError("Start the set-up again: this device is not waiting.")
+        raise AccountsError(
+            gettext("Start the set-up again: this device is not waiting.")
+        )
 
     def attempt():
         if not device.verify_token((code or "").strip()):
@@ -223,7 +228,9 @@ def renew_backup_codes(*, user: User, request) -> list[str]:
 def reset_second_factor(*, actor: Member, member: Member, request=None) -> None:
     """An owner clears a member's devices: they enrol again at their next sign-in (S5)."""
     if member.practice_id != actor.practice_id or not actor.may("manage_practice"):
-        raise AccountsError("Only an owner of this practice can reset a second factor.")
+        raise AccountsError(
+            gettext("Only an owner of this practice can reset a second factor.")
+        )
     user = member.user
     AuthenticatorDevice.objects.filter(user=user).delete()
     WebAuthnCredential.objects.filter(user=user).delete()

@@ -14,7 +14,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -43,10 +44,12 @@ from pixiodoc.languages import activate_for_member
 
 NEXT_SESSION_KEY = "pixiodoc_next"
 ENDED_NOTICES = {
-    sessions.IDLE: "You were signed out after 15 minutes without activity. Sign in again.",
-    sessions.ABSOLUTE: "You were signed out after 12 hours. Sign in again.",
-    sessions.ENDED: "Your session has ended. Sign in again.",
-    "out": "You have signed out.",
+    sessions.IDLE: _(
+        "You were signed out after 15 minutes without activity. Sign in again."
+    ),
+    sessions.ABSOLUTE: _("You were signed out after 12 hours. Sign in again."),
+    sessions.ENDED: _("Your session has ended. Sign in again."),
+    "out": _("You have signed out."),
 }
 
 
@@ -124,8 +127,14 @@ def _verify(request, user):
                 left = device.remaining()
                 messages.warning(
                     request,
-                    f"You signed in with a backup code; {left} left. Replace your "
-                    "authenticator or make new backup codes under Security.",
+                    ngettext(
+                        "You signed in with a backup code; %(left)s left. Replace "
+                        "your authenticator or make new backup codes under Security.",
+                        "You signed in with a backup code; %(left)s left. Replace "
+                        "your authenticator or make new backup codes under Security.",
+                        left,
+                    )
+                    % {"left": left},
                 )
             return redirect("accounts:choose_practice")
     return render(
@@ -208,7 +217,7 @@ def choose_practice(request):
             request.session[PRACTICE_SESSION_KEY] = str(chosen.practice.uuid)
             record_event(action=Action.PRACTICE_SWITCHED, actor=chosen, request=request)
             return _after_sign_in(request)
-        messages.error(request, "Choose one of your practices.")
+        messages.error(request, gettext("Choose one of your practices."))
     elif len(memberships) == 1:
         only = memberships[0]
         if request.session.get(PRACTICE_SESSION_KEY) != str(only.practice.uuid):
@@ -308,7 +317,8 @@ def password_change(request):
         sessions.keep_this_session(session=request.session, user=user)
         reauth.mark_checked(request.session)
         messages.success(
-            request, "Your password is changed. Your other sessions have ended."
+            request,
+            gettext("Your password is changed. Your other sessions have ended."),
         )
         return redirect("accounts:security")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -361,8 +371,10 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.is_valid()
             form.add_error(
                 None,
-                "Too many reset requests from this address. Wait an hour and try "
-                "again, or ask a practice owner for help.",
+                gettext(
+                    "Too many reset requests from this address. Wait an hour and try "
+                    "again, or ask a practice owner for help."
+                ),
             )
             response = self.form_invalid(form)
             response.status_code = 429

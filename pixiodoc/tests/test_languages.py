@@ -100,6 +100,16 @@ def test_times_show_in_the_practices_time_zone(client_for, owner):
     assert "15:30" not in page
 
 
+def test_the_practices_time_zone_ends_with_its_request(client_for, owner, settings):
+    from django.utils import timezone
+
+    owner.practice.time_zone = "Asia/Tokyo"
+    owner.practice.save()
+    client_for(owner).get("/")
+    # The test client runs the request in this thread: nothing is left behind.
+    assert timezone.get_current_timezone_name() == settings.TIME_ZONE
+
+
 def test_a_practice_time_zone_must_be_a_real_one(practice):
     from django.core.exceptions import ValidationError
 
@@ -166,3 +176,11 @@ def test_every_page_loads_the_catalogue_of_its_language_before_its_scripts(
     catalogue = page.index('src="/jsi18n/de/"')
     assert catalogue < page.index("<script", catalogue + 1)
     assert catalogue == page.index("<script") + len("<script ")
+
+
+def test_the_practice_settings_speak_the_owners_language(client_for, owner):
+    owner.language = "de"
+    owner.save()
+    url = reverse("admin:accounts_practice_change", args=[owner.practice.pk])
+    page = client_for(owner).get(url).content.decode()
+    assert "Zeitzone" in page and "Längste Gültigkeit eines Freigabelinks" in page

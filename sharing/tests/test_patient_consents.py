@@ -178,7 +178,7 @@ def test_asking_for_erasure_files_a_request_and_closes_the_link(
     approve_erasure(actor=compliance, erasure=erasure)
 
 
-def test_asking_for_a_copy_of_the_data_registers_it_with_its_deadline(
+def test_asking_for_a_copy_of_the_data_registers_art_15_and_20_with_deadlines(
     clinician, owner, patient, django_capture_on_commit_callbacks
 ):
     link, token, client = verified(clinician, patient)
@@ -187,11 +187,18 @@ def test_asking_for_a_copy_of_the_data_registers_it_with_its_deadline(
         response = client.post(f"/p/{token}/data-copy/")
 
     assert response.status_code == 302
-    registered = SubjectRequest.objects.get()
-    assert (registered.kind, registered.source) == ("access", "patient_link")
-    assert registered.due_on == add_months(registered.received_on, 1)
-    event = AccessEvent.objects.get(action="request_registered")
-    assert event.actor_type == "patient_link" and event.actor_uuid == link.uuid
-    assert event.patient_uuid == patient.uuid
+    # Art. 15 and Art. 20 are both exercised: one entry each, one deadline each.
+    registered = SubjectRequest.objects.order_by("kind")
+    assert [(r.kind, r.source) for r in registered] == [
+        ("access", "patient_link"),
+        ("portability", "patient_link"),
+    ]
+    for entry in registered:
+        assert entry.due_on == add_months(entry.received_on, 1)
+    events = AccessEvent.objects.filter(action="request_registered")
+    assert {e.details["kind"] for e in events} == {"access", "portability"}
+    for event in events:
+        assert event.actor_type == "patient_link" and event.actor_uuid == link.uuid
+        assert event.patient_uuid == patient.uuid
     (notice,) = mail.outbox
     assert "Art. 15" in notice.body and "Lovelace" not in notice.body

@@ -1,4 +1,5 @@
-/* The phone camera page (imaging/capture.html).
+/* The phone camera page (imaging/capture.html), and the patient's own at home
+ * (sharing/patient/capture.html: a front/rear switch, a number of photos asked).
  * A full-screen rear camera (getUserMedia) with the ghost of the last photo of the
  * chosen region and side. Each shot goes to the visit's upload endpoint in the
  * background while shooting goes on; the strip shows each one uploading, stored or
@@ -25,6 +26,10 @@
   var count = document.getElementById("capture-count");
   var ghosts = JSON.parse(document.getElementById("capture-ghosts").textContent || "{}");
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  var facingButton = document.getElementById("capture-facing");
+  var facing = "environment";
+  // The patient's page: at most this many photos are taken (the server counts too).
+  var most = form.hasAttribute("data-most") ? parseInt(form.getAttribute("data-most"), 10) : Infinity;
   var shots = [];
   var inFlight = 0;
   var leaving = false;
@@ -75,6 +80,19 @@
   function updateCount() {
     var n = stored().length;
     count.textContent = n ? " · " + n : "";
+    var full = shots.filter(function (s) { return s.state !== "refused"; }).length >= most;
+    form.setAttribute("data-full", full ? "yes" : "no");
+    if (full) { say(form.getAttribute("data-full-message")); }
+  }
+
+  // One random key per shot, sent again with its retries: the server answers the
+  // stored photo instead of storing it twice when only the answer was lost.
+  function uploadKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
   }
 
   function refused(reason) {
@@ -104,6 +122,7 @@
     }
     var uuids = stored().map(function (s) { return s.photo; });
     var url = form.getAttribute("data-timeline-url");
+    if (!form.hasAttribute("data-visit")) { window.location.href = url; return; }
     if (uuids.length) { url += "?new=" + uuids.join(","); }
     window.location.href = url + "#visit-" + form.getAttribute("data-visit");
   }
@@ -119,7 +138,7 @@
     fetch(form.action, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrf },
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf, "X-Upload-Key": shot.key },
       body: data
     }).then(function (response) {
       return response.json().then(function (body) { return body; }, function () { return null; })
@@ -153,7 +172,7 @@
   }
 
   function addShot(blob, name) {
-    var shot = { blob: blob, name: name, region: region.value, side: side(), number: shots.length + 1 };
+    var shot = { blob: blob, name: name, region: region.value, side: side(), number: shots.length + 1, key: uploadKey() };
     var li = document.createElement("li");
     var img = document.createElement("img");
     img.src = URL.createObjectURL(blob);
@@ -191,8 +210,14 @@
     if (navigator.vibrate) { navigator.vibrate(30); }
   }
 
+  function roomLeft() {
+    if (form.getAttribute("data-full") !== "yes") { return true; }
+    say(form.getAttribute("data-full-message"));
+    return false;
+  }
+
   function shoot() {
-    if (!regionChosen()) { return; }
+    if (!regionChosen() || !roomLeft()) { return; }
     if (!video.videoWidth) { say(gettext("The camera is still starting. Try again in a moment.")); return; }
     flashNow();
     var canvas = document.createElement("canvas");
@@ -215,7 +240,7 @@
     if (reason) { say(reason); }
   }
   fileLabel.addEventListener("click", function (e) {
-    if (!regionChosen()) { e.preventDefault(); }
+    if (!regionChosen() || !roomLeft()) { e.preventDefault(); }
   });
   fileInput.addEventListener("change", function () {
     Array.prototype.forEach.call(fileInput.files, function (file) {
@@ -230,26 +255,41 @@
     stream = null;
   }
 
-  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
-    fileLabel.hidden = true;
-    fileInput.hidden = true;
-    fileInput.disabled = true;
-    shutter.hidden = false;
+  function startCamera() {
+    stopCamera();
+    form.removeAttribute("data-camera");
     navigator.mediaDevices.getUserMedia({
-      video: { facingMode: "environment", width: { ideal: 4032 }, height: { ideal: 3024 } },
+      video: { facingMode: facing, width: { ideal: 4032 }, height: { ideal: 3024 } },
       audio: false
     }).then(function (s) {
       stream = s;
-      video.addEventListener("loadedmetadata", function () { form.setAttribute("data-camera", "ready"); });
       video.srcObject = s;
       video.hidden = false;
       hint.hidden = true;
+      if (facingButton) { facingButton.hidden = false; }
     }).catch(function () {
       useFileInput(gettext(
         "The camera could not be opened here (allow camera access to use it). The shutter opens the phone's camera instead."
       ));
     });
+  }
+
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    fileLabel.hidden = true;
+    fileInput.hidden = true;
+    fileInput.disabled = true;
+    shutter.hidden = false;
+    video.addEventListener("loadedmetadata", function () { form.setAttribute("data-camera", "ready"); });
+    startCamera();
     shutter.addEventListener("click", shoot);
+    // Rear or front: a patient photographing their own face or back needs both.
+    if (facingButton) {
+      facingButton.addEventListener("click", function () {
+        facing = facing === "environment" ? "user" : "environment";
+        facingButton.setAttribute("aria-pressed", facing === "user" ? "true" : "false");
+        startCamera();
+      });
+    }
   } else {
     useFileInput("");
   }

@@ -1,16 +1,17 @@
 """`manage.py pacs_push --practice SLUG --patient RECORD --destination NAME [--visit-date D]`.
 
 Sends the patient's photos (or one visit's) to a PACS destination with the
-same code as the job (interop.pushes.deliver), in this process, and waits: one
-line per photo, `sent UID` or `failed UID: reason`. Exit 0 when all were sent,
-1 when any failed, 2 on bad arguments. Requested and audited as the owner.
+same code as the job (interop.pushes.deliver_all: one connection to the PACS
+for all the photos), in this process, and waits: one line per photo, `sent
+UID` or `failed UID: reason`. Exit 0 when all were sent, 1 when any failed, 2
+on bad arguments. Requested and audited as the owner.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from interop import cli
 from interop.exceptions import InteropError
-from interop.pushes import deliver, push_photos
+from interop.pushes import deliver_all, push_photos
 from interop.selectors import destinations_for
 from patients.selectors import timeline_visits
 
@@ -48,8 +49,7 @@ class Command(BaseCommand):
         except InteropError as error:
             raise CommandError(str(error), returncode=1) from None
         failed = 0
-        for push in pushes:
-            push = deliver(push_uuid=str(push.uuid))
+        for push in deliver_all(push_uuids=[str(p.uuid) for p in pushes]):
             if push.status == push.Status.SENT:
                 self.stdout.write(f"sent {push.sop_instance_uid}")
             else:

@@ -126,18 +126,22 @@ def test_the_last_owner_cannot_be_demoted_in_the_admin(client_for, owner):
     assert Member.objects.get(pk=owner.pk).role == "owner"
 
 
+# The practice's language and time zone, sent with every change of its settings.
+SETTINGS = {"language": "en-gb", "time_zone": "UTC"}
+
+
 def test_a_practice_owner_edits_only_their_practice(client_for, owner, other_owner):
     client = client_for(owner)
     response = client.post(
         f"/admin/accounts/practice/{owner.practice.pk}/change/",
-        {"name": "Renamed Clinic", "share_link_max_days": 14},
+        {**SETTINGS, "name": "Renamed Clinic", "share_link_max_days": 14},
     )
     assert response.status_code == 302
     owner.practice.refresh_from_db()
     assert owner.practice.name == "Renamed Clinic"
     response = client.post(
         f"/admin/accounts/practice/{other_owner.practice.pk}/change/",
-        {"name": "Hijacked", "share_link_max_days": 14},
+        {**SETTINGS, "name": "Hijacked", "share_link_max_days": 14},
     )
     other_owner.practice.refresh_from_db()
     assert other_owner.practice.name == "Elsewhere Clinic"

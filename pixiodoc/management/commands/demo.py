@@ -6,6 +6,7 @@ Idempotent: running it again adds nothing that is already there (DESIGN.md §9).
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from consent.demo import seed_consents
 from imaging.demo import seed_photos
@@ -29,8 +30,10 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             # Known passwords on a live site would be a way in for anyone (S41).
             raise CommandError(
-                "demo refuses to run in production: it creates members with a "
-                "published password. Run it on a local copy (no DJANGO_ENV)."
+                gettext(
+                    "demo refuses to run in production: it creates members with a "
+                    "published password. Run it on a local copy (no DJANGO_ENV)."
+                )
             )
         self._seed(options)
 
@@ -47,13 +50,16 @@ class Command(BaseCommand):
         seed_consents(practice=practice, witness=members["clinician"])
         seed_photos(practice=practice, actor=members["clinician"])
         self.stdout.write(
-            "Demo Clinic is ready. Sign in at http://127.0.0.1:8000/accounts/login/"
+            gettext("Demo Clinic is ready. Sign in at %(url)s")
+            % {"url": "http://127.0.0.1:8000/accounts/login/"}
         )
         for role, member in members.items():
             self.stdout.write(f"{role}: {member.user.email}")
-        self.stdout.write(f"password: {DEMO_PASSWORD}")
         self.stdout.write(
-            "The first sign-in of each member sets up its authenticator app."
+            gettext("password: %(password)s") % {"password": DEMO_PASSWORD}
+        )
+        self.stdout.write(
+            gettext("The first sign-in of each member sets up its authenticator app.")
         )
 
     def _member(self, practice, role) -> Member:

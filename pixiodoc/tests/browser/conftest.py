@@ -22,6 +22,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
+# Chromium's fake camera (a moving test pattern) with the permission prompt answered.
+FAKE_CAMERA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+
 # Playwright's sync API keeps an event loop running in this thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -138,3 +141,13 @@ def page_for(live_server, new_context):
         return context.new_page()
 
     return open_page
+
+
+@pytest.fixture(scope="module")
+def camera_browser(playwright):
+    """A Chromium with the fake camera: the flags are launch flags, so its own browser."""
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + FAKE_CAMERA
+    )
+    yield browser
+    browser.close()

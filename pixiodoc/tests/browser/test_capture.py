@@ -1,7 +1,7 @@
 """Phone capture in Chromium with a fake camera: the taps of the journey, counted (issue 12).
 
-A separate browser: Chromium's fake camera needs launch flags the shared browser
-does not carry. Every tap of the journey goes through `Taps`, and the test asserts
+A separate browser (conftest's `camera_browser`): Chromium's fake camera needs
+launch flags the shared browser does not carry. Every tap of the journey goes through `Taps`, and the test asserts
 the count: at most 4 from the timeline, at most 6 from the landing page, with no
 typing (the landing page lists recent patients). Screenshots go to var/shots/.
 """
@@ -21,9 +21,7 @@ from imaging.tests import images
 from imaging.tests.factories import allow_capture, make_photo
 from patients.tests.factories import make_patient, make_visit
 from pixiodoc.testing import sign_in, store_blobs_in
-from pixiodoc.tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
-FAKE_CAMERA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "is_mobile": True,
@@ -52,15 +50,6 @@ def blob_root(settings, tmp_path):
     root = store_blobs_in(settings, tmp_path / "blobs")
     yield root
     assert readable_blobs(root) == []  # S16
-
-
-@pytest.fixture(scope="module")
-def camera_browser(playwright):
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + FAKE_CAMERA
-    )
-    yield browser
-    browser.close()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import pytest
 
 from consent.tests.factories import make_consent
 from imaging.tests import images
-from imaging.tests.factories import make_photo
+from imaging.tests.factories import make_photo, make_tray_photo
 from patients.lifecycle import erasure as erasure_service
 from patients.lifecycle import export as export_service
 from patients.tests.factories import make_patient, make_visit
@@ -91,8 +91,11 @@ def clinic(owner, clinician, compliance, blob_root):
     )
     for n in range(6):
         make_patient(actor=clinician, given_name=f"Patient{n}", family_name="Example")
+    # Photos the patient sent from home, waiting in the timeline's tray (issue 15).
+    tray_photo = make_tray_photo(actor=clinician, patient=patient)
     consent = patient.consents.first()
     return {
+        "tray_photo": tray_photo,
         "patient": patient,
         "photo": photos[0],
         "visit": later,
@@ -126,6 +129,11 @@ def pages_of(clinic):
         ("compare", f"/photos/patients/{p}/compare/", "clinician"),
         ("compare-overlay", f"/photos/patients/{p}/compare/?mode=overlay", "clinician"),
         ("photo-delete", f"/photos/{photo}/delete/", "clinician"),
+        (
+            "tray-reject",
+            f"/photos/tray/{clinic['tray_photo'].uuid}/reject/",
+            "clinician",
+        ),
         ("consent-start", f"/consent/patients/{p}/record/", "clinician"),
         ("consent-detail", f"/consent/{clinic['consent'].uuid}/", "clinician"),
         ("consent-print", f"/consent/{clinic['consent'].uuid}/print/", "clinician"),
@@ -300,6 +308,44 @@ def test_sign_in_and_recipient_pages_fit_and_pass_axe(
                 f"{path} {v}" for v in axe_violations(page) if v["impact"] in FAILING
             ]
         page.context.close()
+    assert not overflow, overflow
+    assert not failures, "\n".join(failures)
+
+
+# Issue 15: the patient's own pages, after the identity check, on a phone.
+def test_patient_link_pages_fit_and_pass_axe(new_context, live_server, clinician):
+    from django.conf import settings
+    from django.test import Client
+
+    from sharing.tests.factories import make_patient_link, pass_identity
+
+    link, token = make_patient_link(
+        actor=clinician, for_photos=True, regions=["knee", "hand"], photos_asked=3
+    )
+    client = Client()
+    assert pass_identity(client, token).status_code == 302
+    cookie = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }
+    paths = [f"/p/{token}/", f"/p/{token}/photos/", f"/p/{token}/erasure/"]
+    failures, overflow = [], []
+    for options in (NARROW, {**PHONE, "bypass_csp": True}):
+        context = new_context(base_url=live_server.url, **options)
+        context.add_cookies([cookie])
+        page = context.new_page()
+        for path in paths:
+            assert page.goto(path).status == 200, path
+            wait_settled(page)
+            if options is NARROW:
+                if page.evaluate("document.documentElement.scrollWidth") > 360:
+                    overflow.append(path)
+                continue
+            failures += [
+                f"{path} {v}" for v in axe_violations(page) if v["impact"] in FAILING
+            ]
+        context.close()
     assert not overflow, overflow
     assert not failures, "\n".join(failures)
 

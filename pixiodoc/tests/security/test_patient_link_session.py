@@ -87,3 +87,39 @@ def test_no_photo_is_reachable_with_a_patient_link_session(
 
     assert viewer.status_code == 302 and "login" in viewer["Location"]
     assert shared.status_code == 404
+
+
+def test_a_photo_link_session_reaches_its_ghost_and_nothing_else(
+    cast,  # noqa: F811
+):
+    """Home capture (issue 15 point 3): the newest photo of an asked region is the
+    one picture the patient's session may load; anything else is the neutral 404."""
+    from imaging.tests.factories import make_photo, make_tray_photo
+    from patients.tests.factories import make_visit
+
+    members, _ = cast
+    clinician = members["clinician"]
+    link, token = make_patient_link(
+        actor=clinician,
+        for_photos=True,
+        for_consents=False,
+        regions=["knee"],
+        photos_asked=2,
+    )
+    visit = make_visit(actor=clinician, patient=link.patient)
+    older = make_photo(actor=clinician, visit=visit, body_region="knee")
+    ghost = make_photo(actor=clinician, visit=visit, body_region="knee")
+    not_asked = make_photo(actor=clinician, visit=visit, body_region="face")
+    elsewhere = make_photo(actor=clinician, body_region="knee")  # another patient
+    sent = make_tray_photo(actor=clinician, patient=link.patient)
+    client = Client()
+    assert pass_identity(client, token).status_code == 302
+
+    assert client.get(f"/p/{token}/photos/ghost/{ghost.uuid}/").status_code == 200
+    for photo in (older, not_asked, elsewhere):
+        assert client.get(f"/p/{token}/photos/ghost/{photo.uuid}/").status_code == 404
+    # Not even what the patient sent: the tray is a staff page.
+    tray_image = client.get(f"/photos/tray/{sent.uuid}/thumb/")
+    assert tray_image.status_code == 302 and "login" in tray_image["Location"]
+    staff_image = client.get(ghost.url("display"))
+    assert staff_image.status_code == 302 and "login" in staff_image["Location"]

@@ -226,6 +226,15 @@ URLS: dict[str, Rule] = {
     "sharing:patient_erasure": public(
         kwargs={"token": "patient_link_token"}, status=404
     ),
+    "sharing:patient_capture": public(
+        kwargs={"token": "patient_link_token"}, status=404
+    ),
+    "sharing:patient_upload": public(
+        post=True, kwargs={"token": "patient_link_token"}, status=404
+    ),
+    "sharing:patient_ghost": public(
+        kwargs={"token": "patient_link_token", "photo": "any_uuid"}, status=404
+    ),
     "sharing:patient_data_copy": public(
         post=True, kwargs={"token": "patient_link_token"}, status=404
     ),
@@ -249,6 +258,13 @@ URLS: dict[str, Rule] = {
     ),
     "imaging:gallery": may("view_patients", kwargs={"uuid": "patient"}),
     "imaging:compare": may("view_patients", kwargs={"uuid": "patient"}),
+    "imaging:tray_rendition": may(
+        "view_patients", kwargs={"uuid": "tray_photo", "rendition": "rendition"}
+    ),
+    "imaging:tray_accept": may(
+        "edit_patients", post=True, kwargs={"uuid": "tray_photo"}
+    ),
+    "imaging:tray_reject": may("delete_photo", kwargs={"uuid": "tray_photo"}),
     # teaching (issue 17)
     "teaching:library": may("view_teaching"),
     "teaching:settings": may("manage_practice"),
@@ -511,6 +527,12 @@ def _photo(members):
     return make_photo(actor=members["clinician"])
 
 
+def _tray_photo(members):
+    from imaging.tests.factories import make_tray_photo
+
+    return make_tray_photo(actor=members["clinician"])
+
+
 def _photo_patient(members):
     return _photo(members).patient
 
@@ -546,6 +568,7 @@ OBJECTS = {
     "break_glass_grant": _break_glass_grant,
     "photo": _photo,
     "photo_patient": _photo_patient,
+    "tray_photo": _tray_photo,
     "photo_visit": _photo_visit,
     "chain_verification": _chain_verification,
     "rendition": lambda members: "thumb",
@@ -602,6 +625,8 @@ SHOWS_PHI = {
     "imaging:upload",
     "imaging:gallery",
     "imaging:compare",
+    "imaging:tray_rendition",
+    "imaging:tray_reject",
     "patients:retention",
     # Audit pages name patients by record number (audit/readable.py).
     "audit:list",
@@ -706,6 +731,10 @@ NO_PHI = {
     "sharing:patient_withdraw": "404 without a grant",
     "sharing:patient_erasure": "404 without a grant",
     "sharing:patient_data_copy": "404 without a grant",
+    "sharing:patient_capture": "404 without a grant",
+    "sharing:patient_upload": "404 without a grant",
+    "sharing:patient_ghost": "404 without a grant",
+    "imaging:tray_accept": "a change, redirects",
     "sharing:patient_link_revoke": "a change, redirects",
     "imaging:annotate": "JSON: saved or an error",
     "imaging:capture_today": "finds or makes today's visit, redirects",
