@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imaging.exceptions import ImagingError
 from imaging.models import Photo
@@ -18,8 +20,9 @@ from patients.models import Patient
 from patients.services import visit_on_or_create
 from pixiodoc.accounts.models import Member
 
-# A visit made by the camera says so; the member edits it later if need be.
-CAPTURE_VISIT_REASON = "Photos taken"
+# A visit made by the camera says so, in the photographer's language (it is
+# stored as the visit's reason); the member edits it later if need be.
+CAPTURE_VISIT_REASON = gettext_lazy("Photos taken")
 
 
 def todays_visit(*, actor: Member, patient, request=None):
@@ -29,9 +32,9 @@ def todays_visit(*, actor: Member, patient, request=None):
     active override: no empty visit for a camera that could not be used.
     """
     if patient.practice_id != actor.practice_id or patient.is_blocked:
-        raise ImagingError("This patient belongs to another practice.")
+        raise ImagingError(_("This patient belongs to another practice."))
     if not actor.may("edit_patients"):
-        raise ImagingError("Your role may not add photos.")
+        raise ImagingError(_("Your role may not add photos."))
     require_treatment_consent(patient=patient)
     with transaction.atomic():
         # A double tap must not make two visits: the second waits for the first.
@@ -43,7 +46,7 @@ def todays_visit(*, actor: Member, patient, request=None):
             patient=patient,
             visit_on=timezone.localdate(),
             request=request,
-            reason=CAPTURE_VISIT_REASON,
+            reason=str(CAPTURE_VISIT_REASON),
         )
 
 

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from consent.checks import FIX, TREATMENT, capture_allowed
@@ -13,7 +15,12 @@ from patients.selectors import patients_for, visits_for
 from pixiodoc.accounts.decorators import member_may
 
 # Short names for the side buttons of the camera view; the form keeps the long ones.
-SIDE_BUTTONS = [("left", "Left"), ("right", "Right"), ("both", "Both"), ("", "No side")]
+SIDE_BUTTONS = [
+    ("left", pgettext_lazy("side", "Left")),
+    ("right", pgettext_lazy("side", "Right")),
+    ("both", pgettext_lazy("side", "Both")),
+    ("", _("No side")),
+]
 
 
 @require_POST

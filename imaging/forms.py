@@ -9,39 +9,43 @@ class PhotoDetailsForm(forms.Form):
     """What goes with every file of one upload: where on the body, tags, a note."""
 
     body_region = forms.ChoiceField(
-        label="Body region",
-        choices=[("", "Choose a body region")] + regions.CHOICES,
-        help_text="Repeat photos line up with the last photo of the same region.",
+        label=_("Body region"),
+        choices=[("", _("Choose a body region"))] + regions.CHOICES,
+        help_text=_("Repeat photos line up with the last photo of the same region."),
     )
     laterality = forms.ChoiceField(
-        label="Side", choices=regions.SIDE_CHOICES, required=False
+        label=_("Side"), choices=regions.SIDE_CHOICES, required=False
     )
     tags = forms.CharField(
-        label="Tags",
+        label=_("Tags"),
         required=False,
         max_length=300,
-        help_text="Optional, separated by commas (for example: wound, week 2).",
+        help_text=_("Optional, separated by commas (for example: wound, week 2)."),
     )
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     place_by_capture_date = forms.BooleanField(
-        label="File each photo on the visit of the date it was taken",
+        label=_("File each photo on the visit of the date it was taken"),
         required=False,
-        help_text="Uses the date the camera recorded; a visit is added when none exists.",
+        help_text=_(
+            "Uses the date the camera recorded; a visit is added when none exists."
+        ),
     )
 
 
 class DeletePhotoForm(forms.Form):
     reason = forms.CharField(
-        label="Why is this photo deleted?",
+        label=_("Why is this photo deleted?"),
         min_length=3,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required. Kept with the photo's record; it is not shown in the audit log.",
+        help_text=_(
+            "Required. Kept with the photo's record; it is not shown in the audit log."
+        ),
     )
 
 
@@ -52,11 +56,11 @@ class CompareForm(forms.Form):
 
 class FilterForm(forms.Form):
     region = forms.ChoiceField(
-        label="Body region",
-        choices=[("", "All regions")] + regions.CHOICES,
+        label=_("Body region"),
+        choices=[("", _("All regions"))] + regions.CHOICES,
         required=False,
     )
-    tag = forms.CharField(label="Tag", required=False, max_length=40)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
 
 
 NEW_VISIT = "new"

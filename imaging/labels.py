@@ -2,6 +2,7 @@
 
 from django.utils import formats
 
+from imaging import regions
 from imaging.models import Photo, TrayPhoto
 
 
@@ -20,9 +21,8 @@ def tray_photo_labels(practice, uuids) -> dict:
 
 
 def _label(photo: Photo | TrayPhoto) -> str:
-    where = photo.get_body_region_display()
-    if photo.laterality:
-        where = f"{photo.get_laterality_display()} {where}"
+    # Region and side as every caption names them, then the day it was added.
+    where = regions.site_label(photo.body_region, photo.laterality)
     return f"{where}, {formats.date_format(photo.created_at)}"
 
 

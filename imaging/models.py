@@ -10,6 +10,7 @@ import uuid
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 from imaging import regions
@@ -19,10 +20,10 @@ RENDITIONS = ("thumb", "display", "original")
 
 class Photo(models.Model):
     class Source(models.TextChoices):
-        CAMERA = "camera", "Camera"
-        UPLOAD = "upload", "Upload"
-        IMPORT = "import", "Import"
-        DEMO = "demo", "Demo"
+        CAMERA = "camera", _("Camera")
+        UPLOAD = "upload", pgettext_lazy("photo source", "Upload")
+        IMPORT = "import", pgettext_lazy("photo source", "Import")
+        DEMO = "demo", _("Demo")
         # Taken by the patient at home through their link, accepted from the tray.
         PATIENT = "patient", _("Taken by the patient")
 
@@ -142,7 +143,7 @@ class Photo(models.Model):
     @property
     def site_label(self) -> str:
         """Region and side together, as every caption shows them ("Knee, left")."""
-        return f"{self.region_label}, {self.side_label}"
+        return regions.site_label(self.body_region, self.laterality)
 
     @property
     def tag_list(self) -> list[str]:
@@ -260,6 +261,4 @@ class TrayPhoto(models.Model):
 
     @property
     def site_label(self) -> str:
-        return (
-            f"{regions.label(self.body_region)}, {regions.side_label(self.laterality)}"
-        )
+        return regions.site_label(self.body_region, self.laterality)

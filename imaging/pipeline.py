@@ -26,6 +26,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from PIL import (
     Image,
     ImageCms,
@@ -61,12 +63,18 @@ SRGB_ICC = SRGB.tobytes()
 ANIMATED_FORMATS = ("PNG", "WEBP")
 # What the extra pictures of a multi-picture file are, in the verdict's words.
 LEFT_OUT_WORDS = {
-    "gain_map": ("HDR gain map", "HDR gain maps"),
-    "depth": ("depth map", "depth maps"),
-    "view": ("other view", "other views"),
-    "preview": ("preview", "previews"),
-    "auxiliary": ("auxiliary image", "auxiliary images"),
-    "other": ("other picture", "other pictures"),
+    "gain_map": ngettext_lazy(
+        "%(count)s HDR gain map", "%(count)s HDR gain maps", "count"
+    ),
+    "depth": ngettext_lazy("%(count)s depth map", "%(count)s depth maps", "count"),
+    "view": ngettext_lazy("%(count)s other view", "%(count)s other views", "count"),
+    "preview": ngettext_lazy("%(count)s preview", "%(count)s previews", "count"),
+    "auxiliary": ngettext_lazy(
+        "%(count)s auxiliary image", "%(count)s auxiliary images", "count"
+    ),
+    "other": ngettext_lazy(
+        "%(count)s other picture", "%(count)s other pictures", "count"
+    ),
 }
 # CIPA DC-007 MP types as Pillow names them.
 MP_TYPE_KINDS = {
@@ -111,12 +119,15 @@ def process(data: bytes, *, oversize: bool = False) -> Processed:
     max_bytes = settings.PHOTO_MAX_BYTES
     if oversize or len(data) > max_bytes:
         _refuse(
-            f"The file is larger than {megabytes(max_bytes)}. Export it at a "
-            "smaller size and try again.",
+            _(
+                "The file is larger than %(size)s. Export it at a smaller size and "
+                "try again."
+            )
+            % {"size": megabytes(max_bytes)},
             "too_large",
         )
     if not data:
-        _refuse("The file is empty. Choose the photo again.", "empty")
+        _refuse(_("The file is empty. Choose the photo again."), "empty")
     digest = hashlib.sha256(data).hexdigest()
     image, left_out = _decode(data)
     notes = [left_out_note(left_out)] if left_out else []
@@ -124,7 +135,8 @@ def process(data: bytes, *, oversize: bool = False) -> Processed:
         captured_at = capture_date(image)
         if captured_at is not None and (problem := implausible(captured_at)):
             notes.append(
-                f"The camera's date ({captured_at:%Y-%m-%d}) was ignored: {problem}."
+                _("The camera's date (%(date)s) was ignored: %(problem)s.")
+                % {"date": f"{captured_at:%Y-%m-%d}", "problem": problem}
             )
             captured_at = None
         cleaned = _clean(image)  # closes `image` when it made a new one
@@ -170,7 +182,7 @@ def _decode(data: bytes) -> tuple[Image.Image, Counter]:
             image.close()
             continue
         return image, left_out
-    _refuse("The photo could not be checked just now. Try again.", "unchecked")
+    _refuse(_("The photo could not be checked just now. Try again."), "unchecked")
 
 
 def _open(data: bytes) -> Image.Image:
@@ -179,14 +191,17 @@ def _open(data: bytes) -> Image.Image:
         image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except UnidentifiedImageError:
         _refuse(
-            f"This is not a photo PixioDoc accepts. Use a {allowed} image.",
+            _("This is not a photo PixioDoc accepts. Use a %(formats)s image.")
+            % {"formats": allowed},
             "not_an_image",
         )
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         _refuse_bomb()
     except (OSError, SyntaxError, ValueError):
         _refuse(
-            "The file is damaged and cannot be read. Take or export the photo again.",
+            _(
+                "The file is damaged and cannot be read. Take or export the photo again."
+            ),
             "corrupt",
         )
     # Checked before any pixel is decoded (STACK.md: the bomb limit alone is 2x).
@@ -198,7 +213,8 @@ def _open(data: bytes) -> Image.Image:
     if getattr(image, "is_animated", False) and image.format in ANIMATED_FORMATS:
         image.close()
         _refuse(
-            "Animated images are not accepted. Use a single still photo.", "animated"
+            _("Animated images are not accepted. Use a single still photo."),
+            "animated",
         )
     return image
 
@@ -245,19 +261,26 @@ def _announces_gain_map(image: Image.Image) -> bool:
 
 
 def left_out_note(kinds: Counter) -> str:
-    parts = []
-    for kind, count in kinds.items():
-        one, many = LEFT_OUT_WORDS[kind]
-        parts.append(f"{count} {one if count == 1 else many}")
-    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-    return f"Only the main picture was kept; left out {listed}."
+    parts = [LEFT_OUT_WORDS[kind] % {"count": count} for kind, count in kinds.items()]
+    listed = (
+        parts[0]
+        if len(parts) == 1
+        else _("%(items)s and %(last)s")
+        % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
+    )
+    return _("Only the main picture was kept; left out %(listed)s.") % {
+        "listed": listed
+    }
 
 
 def _refuse_bomb():
     cap = settings.PHOTO_MAX_PIXELS / 1_000_000
     _refuse(
-        f"The image has more than {cap:.0f} megapixels. Export it at a smaller "
-        "size and try again.",
+        _(
+            "The image has more than %(megapixels)s megapixels. Export it at a "
+            "smaller size and try again."
+        )
+        % {"megapixels": f"{cap:.0f}"},
         "too_many_pixels",
     )
 
@@ -295,7 +318,7 @@ def _load(image: Image.Image) -> None:
 
 def _refuse_truncated():
     _refuse(
-        "The file is incomplete or damaged. Take or export the photo again.",
+        _("The file is incomplete or damaged. Take or export the photo again."),
         "truncated",
     )
 
@@ -344,9 +367,9 @@ def capture_date(image: Image.Image) -> datetime | None:
 def implausible(moment: datetime) -> str | None:
     """Why a capture date cannot be true, or None when it can."""
     if moment < EARLIEST_CAPTURE:
-        return f"it is before {EARLIEST_CAPTURE.year}"
+        return _("it is before %(year)s") % {"year": EARLIEST_CAPTURE.year}
     if moment > timezone.localtime().replace(tzinfo=None) + CLOCK_SLACK:
-        return "it is in the future"
+        return _("it is in the future")
     return None
 
 

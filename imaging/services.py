@@ -11,6 +11,8 @@ import uuid as uuid_module
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from audit.actions import Action, Outcome
 from audit.services import record_event, record_view
@@ -46,7 +48,7 @@ def normalise_tags(tags) -> str:
         if tag and tag not in clean:
             clean.append(tag)
     if len(clean) > MAX_TAGS:
-        raise ImagingError(f"Use at most {MAX_TAGS} tags.")
+        raise ImagingError(_("Use at most %(count)s tags.") % {"count": MAX_TAGS})
     return ",".join(clean)
 
 
@@ -85,13 +87,13 @@ def add_photo(
     elif patient is None or visit_on is None:
         raise ValueError("give a visit, or a patient and a visit date")
     if patient.practice_id != actor.practice_id or patient.is_blocked:
-        raise ImagingError("This visit belongs to another practice.")
+        raise ImagingError(_("This visit belongs to another practice."))
     if not actor.may("edit_patients"):
-        raise ImagingError("Your role may not add photos.")
+        raise ImagingError(_("Your role may not add photos."))
     if body_region not in regions.BY_KEY:
-        raise ImagingError("Choose a body region from the list.")
+        raise ImagingError(_("Choose a body region from the list."))
     if laterality not in dict(regions.SIDE_CHOICES):
-        raise ImagingError("Choose left, right, both or not applicable.")
+        raise ImagingError(_("Choose left, right, both or not applicable."))
     if (
         upload_key
         and (earlier := _stored_under(actor, patient, upload_key)) is not None
@@ -256,7 +258,7 @@ def read_rendition(
     Raises PhotoUnreadable after recording the integrity failure (S18).
     """
     if photo.patient.practice_id != actor.practice_id:
-        raise ImagingError("This photo belongs to another practice.")
+        raise ImagingError(_("This photo belongs to another practice."))
     try:
         plaintext = blobs.read_blob(
             photo.patient,
@@ -278,7 +280,7 @@ def read_rendition(
             details={"rendition": rendition, "error": type(exc).__name__},
         )
         raise PhotoUnreadable(
-            "This photo failed its integrity check and cannot be shown."
+            _("This photo failed its integrity check and cannot be shown.")
         ) from None
     if audit:
         record_event(
@@ -348,15 +350,15 @@ def _has_marks(photo: Photo) -> bool:
 def delete_photo(*, actor: Member, photo: Photo, reason: str, request=None) -> Photo:
     """Hide a photo at once; its blobs are purged by the jobs after the grace period."""
     if photo.patient.practice_id != actor.practice_id:
-        raise ImagingError("This photo belongs to another practice.")
+        raise ImagingError(_("This photo belongs to another practice."))
     if not actor.may("delete_photo"):
-        raise ImagingError("Only owners and clinicians may delete photos.")
+        raise ImagingError(_("Only owners and clinicians may delete photos."))
     reason = reason.strip()
     if len(reason) < 3:
-        raise ImagingError("Say why this photo is deleted (a few words).")
+        raise ImagingError(_("Say why this photo is deleted (a few words)."))
     locked = Photo.objects.select_for_update().get(pk=photo.pk)
     if locked.deleted_at is not None:
-        raise ImagingError("This photo was already deleted.")
+        raise ImagingError(_("This photo was already deleted."))
     locked.deleted_at = timezone.now()
     locked.deleted_by = actor
     locked.deletion_reason = reason
@@ -378,7 +380,7 @@ def purge_photo_blobs(*, photo: Photo) -> None:
     """Delete the blobs of a deleted photo (the jobs call this). Idempotent."""
     locked = Photo.objects.select_for_update().get(pk=photo.pk)
     if locked.deleted_at is None:
-        raise ImagingError("Only a deleted photo can be purged.")
+        raise ImagingError(_("Only a deleted photo can be purged."))
     if locked.purged_at is not None:
         return
     for name in locked.blob_names():
@@ -401,11 +403,13 @@ MAX_SHAPES = 200
 def clean_shapes(shapes) -> list[dict]:
     """Accept only arrows, circles and text in relative coordinates (0..1)."""
     if not isinstance(shapes, list) or len(shapes) > MAX_SHAPES:
-        raise ImagingError(f"Send a list of at most {MAX_SHAPES} marks.")
+        raise ImagingError(
+            _("Send a list of at most %(count)s marks.") % {"count": MAX_SHAPES}
+        )
     clean = []
     for shape in shapes:
         if not isinstance(shape, dict) or shape.get("kind") not in SHAPE_KINDS:
-            raise ImagingError("Marks are arrows, circles or text.")
+            raise ImagingError(_("Marks are arrows, circles or text."))
         kind = shape["kind"]
         keys = {
             "arrow": ("x1", "y1", "x2", "y2"),
@@ -416,12 +420,12 @@ def clean_shapes(shapes) -> list[dict]:
         for key in keys:
             value = shape.get(key)
             if not isinstance(value, int | float) or not -0.5 <= value <= 1.5:
-                raise ImagingError("A mark lies outside the photo.")
+                raise ImagingError(_("A mark lies outside the photo."))
             item[key] = round(float(value), 5)
         if kind == "text":
             text = str(shape.get("text", "")).strip()[:200]
             if not text:
-                raise ImagingError("A text mark needs some text.")
+                raise ImagingError(_("A text mark needs some text."))
             item["text"] = text
         colour = str(shape.get("colour", "#ffcc00"))
         item["colour"] = colour if _is_colour(colour) else "#ffcc00"
@@ -441,11 +445,13 @@ def _is_colour(value: str) -> bool:
 def save_annotation(*, actor: Member, photo: Photo, shapes, request=None) -> Annotation:
     """Replace the photo's marks; the pixels are never touched."""
     if photo.patient.practice_id != actor.practice_id:
-        raise ImagingError("This photo belongs to another practice.")
+        raise ImagingError(_("This photo belongs to another practice."))
     if not actor.may("edit_patients"):
-        raise ImagingError("Your role may not annotate photos.")
+        raise ImagingError(_("Your role may not annotate photos."))
     clean = clean_shapes(shapes)
-    annotation, _ = Annotation.objects.select_for_update().get_or_create(photo=photo)
+    annotation, _created = Annotation.objects.select_for_update().get_or_create(
+        photo=photo
+    )
     annotation.shapes = json.dumps(clean)
     annotation.updated_by = actor
     annotation.save()
@@ -474,6 +480,11 @@ def record_comparison(
 
 
 MARKABLE = {"teaching": "marked_teaching_at", "publication": "marked_publication_at"}
+# The purposes as a sentence names them ("consent to teaching").
+PURPOSE_IN_SENTENCE = {
+    "teaching": pgettext_lazy("in a sentence", "teaching"),
+    "publication": pgettext_lazy("in a sentence", "publication"),
+}
 
 
 @transaction.atomic
@@ -482,16 +493,19 @@ def mark_photo(
 ) -> Photo:
     """Mark or unmark a photo for teaching or publication (needs that consent)."""
     if purpose not in MARKABLE:
-        raise ImagingError("Photos are marked for teaching or publication only.")
+        raise ImagingError(_("Photos are marked for teaching or publication only."))
     if photo.patient.practice_id != actor.practice_id:
-        raise ImagingError("This photo belongs to another practice.")
+        raise ImagingError(_("This photo belongs to another practice."))
     if not actor.may("edit_patients"):
-        raise ImagingError("Your role may not mark photos.")
+        raise ImagingError(_("Your role may not mark photos."))
     if marked and not has_consent(photo.patient, purpose):
         raise ConsentMissing(
-            f"This patient has not given consent to {purpose}, so the photo cannot "
-            f"be marked for it. Record a consent that grants {purpose} from the "
-            "patient's page (Record consent) first."
+            _(
+                "This patient has not given consent to %(purpose)s, so the photo "
+                "cannot be marked for it. Record a consent that grants %(purpose)s "
+                "from the patient's page (Record consent) first."
+            )
+            % {"purpose": PURPOSE_IN_SENTENCE[purpose]}
         )
     locked = Photo.objects.select_for_update().get(pk=photo.pk)
     setattr(locked, MARKABLE[purpose], timezone.now() if marked else None)
@@ -527,4 +541,8 @@ def unmark_after_withdrawal(*, patient, purpose, actor, withdrawal) -> list[str]
             patient=patient,
             details={"purpose": purpose, "marked": False, "withdrawal": True},
         )
-    return [f"Unmarked photo {p.uuid} for {purpose}" for p in photos]
+    return [
+        _("Unmarked photo %(photo)s for %(purpose)s")
+        % {"photo": p.uuid, "purpose": PURPOSE_IN_SENTENCE[purpose]}
+        for p in photos
+    ]

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.actions import Action
@@ -43,6 +45,14 @@ from pixiodoc.jsonbody import JsonBodyError, parse_json_body
 # escaped as \uXXXX at worst, stay under 256 KB (imaging.services.MAX_SHAPES).
 ANNOTATION_MAX_DEPTH = 3
 ANNOTATION_MAX_BYTES = 256 * 1024
+
+# What the viewer says after marking or unmarking a photo for a purpose.
+MARKED_MESSAGES = {
+    ("teaching", True): gettext_lazy("Marked for teaching."),
+    ("teaching", False): gettext_lazy("Unmarked for teaching."),
+    ("publication", True): gettext_lazy("Marked for publication."),
+    ("publication", False): gettext_lazy("Unmarked for publication."),
+}
 
 # static/js/capture.js sends 32 random hex digits per file it uploads.
 UPLOAD_KEY = re.compile(r"[0-9a-f]{32}")
@@ -124,7 +134,7 @@ def upload(request, uuid):
     files = request.FILES.getlist("photo")
     if not form.is_valid() or not files:
         message = (
-            "Choose at least one photo."
+            _("Choose at least one photo.")
             if form.is_valid()
             else " ".join(e for errors in form.errors.values() for e in errors)
         )
@@ -164,8 +174,11 @@ def upload(request, uuid):
                 {
                     "name": name,
                     "stored": False,
-                    "message": f"{name} was not stored (the photo store did not "
-                    "accept it); nothing of it was kept. Try again.",
+                    "message": _(
+                        "%(name)s was not stored (the photo store did not accept "
+                        "it); nothing of it was kept. Try again."
+                    )
+                    % {"name": name},
                     "retry": True,
                 }
             )
@@ -177,7 +190,7 @@ def upload(request, uuid):
                 {
                     "name": name,
                     "stored": True,
-                    "message": " ".join(("Stored.", *photo.processing_notes)),
+                    "message": " ".join((_("Stored."), *photo.processing_notes)),
                     "notes": list(photo.processing_notes),
                     "photo": str(photo.uuid),
                     "visit": str(photo.visit.uuid),
@@ -240,8 +253,8 @@ def viewer(request, uuid):
             "count": len(siblings),
             "shapes": shapes,
             "marks": [
-                ("teaching", "Teaching", photo.marked_teaching_at),
-                ("publication", "Publication", photo.marked_publication_at),
+                ("teaching", photo.marked_teaching_at),
+                ("publication", photo.marked_publication_at),
             ],
             "may_delete": request.member.may("delete_photo"),
             "may_edit": request.member.may("edit_patients"),
@@ -384,8 +397,7 @@ def mark(request, uuid):
     except ImagingError as error:
         messages.error(request, str(error))
     else:
-        verb = "Marked" if marked else "Unmarked"
-        messages.success(request, f"{verb} for {purpose}.")
+        messages.success(request, MARKED_MESSAGES[purpose, marked])
     return redirect(photo)
 
 
@@ -404,7 +416,7 @@ def delete(request, uuid):
         except ImagingError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Photo deleted.")
+            messages.success(request, _("Photo deleted."))
             return redirect(photo.patient)
     # The confirmation names the patient by record number and birth date too (S40).
     record_photo_page(

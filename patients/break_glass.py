@@ -6,6 +6,8 @@ this page finds the patient (blocked ones too, so the refusal says why).
 
 from django import forms
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
 from patients.selectors import patient_uuid_for_record_number
@@ -14,13 +16,13 @@ from pixiodoc.accounts.decorators import member_required
 
 
 class BreakGlassForm(forms.Form):
-    record_number = forms.CharField(label="Patient's record number", max_length=64)
+    record_number = forms.CharField(label=_("Patient's record number"), max_length=64)
     reason = forms.CharField(
-        label="Why you must open this record now",
+        label=_("Why you must open this record now"),
         max_length=1000,
         required=False,  # refused by the service, so the refusal is recorded
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The compliance officers are told at once and review it.",
+        help_text=_("The compliance officers are told at once and review it."),
     )
 
 
@@ -34,7 +36,8 @@ def break_glass(request):
         )
         if found is None:
             form.add_error(
-                "record_number", "No patient of this practice has that record number."
+                "record_number",
+                gettext("No patient of this practice has that record number."),
             )
         else:
             try:

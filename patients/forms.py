@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from patients.models import Patient, Visit
 from pixiodoc.accounts.models import Member
@@ -25,7 +27,16 @@ class PatientForm(forms.ModelForm):
             "date_of_birth": DateInput(format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"record_number": "Record number", "date_of_birth": "Date of birth"}
+        labels = {
+            "given_name": _("Given name"),
+            "family_name": _("Family name"),
+            "date_of_birth": _("Date of birth"),
+            "sex": _("Sex"),
+            "record_number": _("Record number"),
+            "email": _("E-mail"),
+            "phone": _("Phone"),
+            "notes": _("Notes"),
+        }
 
 
 class VisitForm(forms.ModelForm):
@@ -36,7 +47,12 @@ class VisitForm(forms.ModelForm):
             "visit_on": DateInput(format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"visit_on": "Date of visit"}
+        labels = {
+            "visit_on": _("Date of visit"),
+            "clinician": _("Clinician"),
+            "reason": pgettext_lazy("visit", "Reason"),
+            "notes": _("Notes"),
+        }
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +67,7 @@ class VisitForm(forms.ModelForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search by name, record number or date of birth",
+        label=_("Search by name, record number or date of birth"),
         required=False,
         max_length=200,
     )

@@ -1,6 +1,7 @@
 """How the audit pages name patients and visits (audit.lookups.register_labels)."""
 
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 from patients.models import Patient, Visit
 
@@ -17,7 +18,10 @@ def visit_labels(practice, uuids) -> dict:
     rows = Visit.objects.filter(patient__practice=practice, uuid__in=uuids).only(
         "uuid", "visit_on"
     )
-    return {v.uuid: f"visit of {formats.date_format(v.visit_on)}" for v in rows}
+    return {
+        v.uuid: _("visit of %(date)s") % {"date": formats.date_format(v.visit_on)}
+        for v in rows
+    }
 
 
 def register() -> None:

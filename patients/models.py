@@ -4,6 +4,8 @@ import uuid
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from encrypted_model_fields.fields import (
     EncryptedCharField,
     EncryptedDateField,
@@ -14,10 +16,10 @@ from encrypted_model_fields.fields import (
 
 class Patient(models.Model):
     class Sex(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        OTHER = "other", "Other"
-        UNKNOWN = "unknown", "Not stated"
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", pgettext_lazy("sex", "Other")
+        UNKNOWN = "unknown", _("Not stated")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(

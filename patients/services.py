@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from audit.actions import Action
 from audit.services import record_event
@@ -48,7 +49,7 @@ def update_patient(
     *, actor: Member, patient: Patient, request=None, **fields
 ) -> Patient:
     if patient.practice_id != actor.practice_id:
-        raise PatientError("This patient belongs to another practice.")
+        raise PatientError(_("This patient belongs to another practice."))
     changed = sorted(
         name for name, value in fields.items() if getattr(patient, name) != value
     )
@@ -79,7 +80,7 @@ def _save_with_index(patient: Patient) -> None:
             patient.save()
     except IntegrityError:
         raise PatientError(
-            "Another patient of this practice already has this record number."
+            _("Another patient of this practice already has this record number.")
         ) from None
     reindex(patient)
 
@@ -97,7 +98,7 @@ def _refuse_record_number_under_an_old_index_key(patient: Patient) -> None:
     ).exclude(pk=patient.pk)
     if taken.exists():
         raise PatientError(
-            "Another patient of this practice already has this record number."
+            _("Another patient of this practice already has this record number.")
         )
 
 
@@ -128,9 +129,9 @@ def create_visit(
     clinician: Member | None = None,
 ) -> Visit:
     if patient.practice_id != actor.practice_id:
-        raise PatientError("This patient belongs to another practice.")
+        raise PatientError(_("This patient belongs to another practice."))
     if clinician is not None and clinician.practice_id != actor.practice_id:
-        raise PatientError("Choose a clinician of this practice.")
+        raise PatientError(_("Choose a clinician of this practice."))
     visit = Visit(
         patient=patient,
         visit_on=visit_on,
@@ -153,10 +154,10 @@ def create_visit(
 @transaction.atomic
 def update_visit(*, actor: Member, visit: Visit, request=None, **fields) -> Visit:
     if visit.patient.practice_id != actor.practice_id:
-        raise PatientError("This visit belongs to another practice.")
+        raise PatientError(_("This visit belongs to another practice."))
     clinician = fields.get("clinician")
     if clinician is not None and clinician.practice_id != actor.practice_id:
-        raise PatientError("Choose a clinician of this practice.")
+        raise PatientError(_("Choose a clinician of this practice."))
     changed = sorted(
         name for name, value in fields.items() if getattr(visit, name) != value
     )

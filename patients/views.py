@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.actions import Action
 from audit.services import record_event, record_view
@@ -63,7 +64,7 @@ def patient_create(request):
         except PatientError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Patient added.")
+            messages.success(request, _("Patient added."))
             return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form})
 
@@ -84,7 +85,7 @@ def patient_edit(request, uuid):
         except PatientError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Patient details saved.")
+            messages.success(request, _("Patient details saved."))
             return redirect(fresh)
     record_view(
         action=Action.PATIENT_VIEWED,
@@ -167,7 +168,7 @@ def visit_create(request, uuid):
         except PatientError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Visit added.")
+            messages.success(request, _("Visit added."))
             return redirect(patient)
     record_view(
         action=Action.PATIENT_VIEWED,
@@ -200,7 +201,7 @@ def visit_edit(request, uuid):
         except PatientError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Visit saved.")
+            messages.success(request, _("Visit saved."))
             return redirect(visit.patient)
     record_view(
         action=Action.VISIT_VIEWED,

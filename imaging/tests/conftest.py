@@ -1,6 +1,7 @@
 import pytest
 
 from imaging.testing import readable_blobs
+from patients.tests.language import default_language, speaking  # noqa: F401 - fixtures
 from pixiodoc.testing import store_blobs_in
 
 

@@ -1,6 +1,8 @@
 """How the accounting of disclosures describes patient exports handed out (#16)."""
 
 from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.actions import Action
 from audit.disclosures import Described, register_disclosure
@@ -23,10 +25,16 @@ def describe_export_downloads(practice, events) -> dict:
         answered = next(iter(export.subject_requests.all()), None)
         found[event.uuid] = Described(
             recipient=_recipient(export, answered),
-            what=f"Copy of the whole record ({export.files or 0} files)",
-            purpose=f"The patient's request: {answered.get_kind_display()}"
+            what=ngettext(
+                "Copy of the whole record (%(count)s file)",
+                "Copy of the whole record (%(count)s files)",
+                export.files or 0,
+            )
+            % {"count": export.files or 0},
+            purpose=_("The patient's request: %(kind)s")
+            % {"kind": answered.get_kind_display()}
             if answered
-            else "Patient data export",
+            else _("Patient data export"),
         )
     return found
 
@@ -36,12 +44,15 @@ def _recipient(export, answered) -> str:
     by = (
         f"{member.user.display_name} ({member.get_role_display()})"
         if member
-        else "a former member"
+        else _("a former member")
     )
     if answered is None:
-        return f"Handed out by {by}"
+        return _("Handed out by %(by)s") % {"by": by}
     received = formats.date_format(answered.received_on)
-    return f"The patient (request received {received}), handed out by {by}"
+    return _("The patient (request received %(received)s), handed out by %(by)s") % {
+        "received": received,
+        "by": by,
+    }
 
 
 def register() -> None:

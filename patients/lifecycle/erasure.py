@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
@@ -40,9 +42,12 @@ def _refuse_if_held(patient: Patient) -> None:
     hold = LegalHold.objects.filter(patient=patient, released_at__isnull=True).first()
     if hold is not None:
         raise LifecycleError(
-            f"This patient is under a legal hold (reference {hold.reference}): "
-            "nothing of the record may be erased until a compliance officer or "
-            "owner releases the hold."
+            _(
+                "This patient is under a legal hold (reference %(reference)s): "
+                "nothing of the record may be erased until a compliance officer or "
+                "owner releases the hold."
+            )
+            % {"reference": hold.reference}
         )
 
 
@@ -63,15 +68,17 @@ def request_erasure(
         _require(
             actor,
             "request_erasure",
-            "Only an owner, clinician or compliance officer may file an erasure "
-            "request.",
+            _(
+                "Only an owner, clinician or compliance officer may file an erasure "
+                "request."
+            ),
         )
         if patient.practice_id != actor.practice_id:
-            raise LifecycleError("This patient belongs to another practice.")
+            raise LifecycleError(_("This patient belongs to another practice."))
     elif by_patient_link is None or by_patient_link.patient_id != patient.pk:
-        raise LifecycleError("Only the patient's own verified link may ask.")
+        raise LifecycleError(_("Only the patient's own verified link may ask."))
     if asked_on > timezone.localdate():
-        raise LifecycleError("The date the patient asked cannot be in the future.")
+        raise LifecycleError(_("The date the patient asked cannot be in the future."))
     _refuse_if_held(patient)
     erasure = ErasureRequest(
         practice_id=patient.practice_id,
@@ -86,8 +93,10 @@ def request_erasure(
             erasure.save()
     except IntegrityError:
         raise LifecycleError(
-            "An erasure request for this patient is already open; "
-            "decide or finish that one first."
+            _(
+                "An erasure request for this patient is already open; "
+                "decide or finish that one first."
+            )
         ) from None
     by_link = (
         {}
@@ -113,18 +122,21 @@ def _check_decider(actor: Member, erasure: ErasureRequest) -> None:
     _require(
         actor,
         "approve_erasure",
-        "Only an owner or compliance officer may decide an erasure request.",
+        _("Only an owner or compliance officer may decide an erasure request."),
     )
     if erasure.practice_id != actor.practice_id:
-        raise LifecycleError("This request belongs to another practice.")
+        raise LifecycleError(_("This request belongs to another practice."))
     if erasure.requested_by_id == actor.pk:
         raise LifecycleError(
-            "You filed this request: a different owner or compliance officer "
-            "must approve or reject it (four eyes)."
+            _(
+                "You filed this request: a different owner or compliance officer "
+                "must approve or reject it (four eyes)."
+            )
         )
     if erasure.status != Status.PENDING:
         raise LifecycleError(
-            f"This request is already {erasure.get_status_display().lower()}."
+            _("This request is already decided: %(status)s.")
+            % {"status": erasure.get_status_display()}
         )
 
 
@@ -166,8 +178,10 @@ def reject_erasure(
     _check_decider(actor, erasure)
     if not reason.strip():
         raise LifecycleError(
-            "Give the reason for rejecting, for instance the legal duty to keep "
-            "the records."
+            _(
+                "Give the reason for rejecting, for instance the legal duty to keep "
+                "the records."
+            )
         )
     erasure.status = Status.REJECTED
     erasure.decided_by = actor
@@ -191,13 +205,13 @@ def retry_erasure(
     _require(
         actor,
         "approve_erasure",
-        "Only an owner or compliance officer may retry an erasure.",
+        _("Only an owner or compliance officer may retry an erasure."),
     )
     erasure = ErasureRequest.objects.select_for_update().get(pk=erasure.pk)
     if erasure.practice_id != actor.practice_id:
-        raise LifecycleError("This request belongs to another practice.")
+        raise LifecycleError(_("This request belongs to another practice."))
     if erasure.status != Status.FAILED:
-        raise LifecycleError("Only a failed erasure can be retried.")
+        raise LifecycleError(_("Only a failed erasure can be retried."))
     erasure.status = Status.APPROVED
     erasure.failed_step = ""
     erasure.error = ""
@@ -367,7 +381,14 @@ def _step_delete_blobs(erasure: ErasureRequest, runner: str) -> None:
         jobs.checkpoint("erasure.delete_blobs")
     left = blobs.blob_names(erasure.patient_uuid)
     if left:
-        raise LifecycleError(f"{len(left)} blobs could not be deleted; retry.")
+        raise LifecycleError(
+            ngettext(
+                "%(count)s file could not be deleted; retry.",
+                "%(count)s files could not be deleted; retry.",
+                len(left),
+            )
+            % {"count": len(left)}
+        )
     _renew(erasure, runner, blobs_deleted=erasure.blobs_found)
     _step_done(
         erasure,

@@ -15,7 +15,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
@@ -44,7 +46,7 @@ def _refuse_if_erasing(patient: Patient) -> None:
     ).exists()
     if patient.blocked_at is not None or erasing:
         raise LifecycleError(
-            "This patient's record is being erased: it can no longer be exported."
+            _("This patient's record is being erased: it can no longer be exported.")
         )
 
 
@@ -70,9 +72,9 @@ def start_export(
 ) -> PatientExport:
     """Queue a patient export; `subject_request` is the request it answers, if any."""
     if not _may_export(actor, patient, subject_request):
-        raise LifecycleError("Only practice staff may export a patient's record.")
+        raise LifecycleError(_("Only practice staff may export a patient's record."))
     if patient.practice_id != actor.practice_id:
-        raise LifecycleError("This patient belongs to another practice.")
+        raise LifecycleError(_("This patient belongs to another practice."))
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     _refuse_if_erasing(patient)
     export = PatientExport.objects.create(
@@ -107,7 +109,9 @@ def build_export(*, export_uuid: str, runner: str | None = None) -> str:
             attempts=F("attempts") + 1,
         )
     )
-    export = PatientExport.objects.select_related("patient").filter(uuid=export_uuid)
+    export = PatientExport.objects.select_related(
+        "patient", "requested_by__practice"
+    ).filter(uuid=export_uuid)
     export = export.first()
     if export is None:
         return "missing"
@@ -121,7 +125,12 @@ def build_export(*, export_uuid: str, runner: str | None = None) -> str:
     name = blobs.new_blob_name(patient)
     PatientExport.objects.filter(pk=export.pk).update(blob_name=name)
     try:
-        with jobs.keep_lease(lambda: _renew_lease(export)):
+        # The README and any refusal in the language of the member who asked.
+        language = export.requested_by.effective_language
+        with (
+            jobs.keep_lease(lambda: _renew_lease(export)),
+            translation.override(language),
+        ):
             _refuse_if_erasing(patient)
             archive, files, unreadable = build_archive(patient=patient, export=export)
             jobs.checkpoint("export.write")
@@ -210,16 +219,19 @@ def build_archive(*, patient: Patient, export: PatientExport) -> tuple[bytes, in
         archive.writestr(
             "data.json", json.dumps(data, indent=2, default=str, ensure_ascii=False)
         )
-        archive.writestr("README.txt", README)
+        archive.writestr("README.txt", str(README))
     return buffer.getvalue(), files + 2, unreadable
 
 
-README = """This archive holds everything the practice keeps on one patient.
-
-data.json   demographics, visits, photo metadata, consents and the access history
-<section>/  files of each part of the record (photos in original resolution,
-            signed consent forms), named in data.json
-"""
+# For the person who opens the archive, in the language active when it is built.
+README = gettext_lazy(
+    "This archive holds everything the practice keeps on one patient.\n"
+    "\n"
+    "data.json   demographics, visits, photo metadata, consents and the access "
+    "history\n"
+    "<section>/  files of each part of the record (photos in original resolution,\n"
+    "            signed consent forms), named in data.json\n"
+)
 
 
 @transaction.atomic
@@ -229,13 +241,21 @@ def download_export(
     """The decrypted ZIP, once. Its blob is deleted when the download commits."""
     export = PatientExport.objects.select_for_update().get(pk=export.pk)
     if export.practice_id != actor.practice_id:
-        raise LifecycleError("This export belongs to another practice.")
+        raise LifecycleError(_("This export belongs to another practice."))
     if export.requested_by_id != actor.pk:
-        raise LifecycleError("Only the member who started an export may download it.")
+        raise LifecycleError(
+            _("Only the member who started an export may download it.")
+        )
     if export.status != Status.READY or export.expires_at <= timezone.now():
         raise LifecycleError(
-            "This export is no longer available (it can be downloaded once, within "
-            f"{settings.EXPORT_TTL_HOURS} hours). Start a new export."
+            ngettext(
+                "This export is no longer available (it can be downloaded once, "
+                "within %(hours)s hour). Start a new export.",
+                "This export is no longer available (it can be downloaded once, "
+                "within %(hours)s hours). Start a new export.",
+                settings.EXPORT_TTL_HOURS,
+            )
+            % {"hours": settings.EXPORT_TTL_HOURS}
         )
     patient = export.patient
     _refuse_if_erasing(patient)
@@ -245,7 +265,7 @@ def download_export(
         )
     except (crypto.IntegrityError, FileNotFoundError):
         raise LifecycleError(
-            "This export could not be read back; start a new export."
+            _("This export could not be read back; start a new export.")
         ) from None
     name = export.blob_name
     export.status = Status.DOWNLOADED

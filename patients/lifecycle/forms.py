@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
@@ -8,17 +9,17 @@ class DateInput(forms.DateInput):
 
 class ErasureRequestForm(forms.Form):
     patient = forms.CharField(
-        label="Patient (record number or id)",
+        label=_("Patient (record number or id)"),
         max_length=64,
-        help_text="The record number, or the patient id shown on the record.",
+        help_text=_("The record number, or the patient id shown on the record."),
     )
     asked_on = forms.DateField(
-        label="Date the patient asked",
+        label=_("Date the patient asked"),
         widget=DateInput(format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     reason = forms.CharField(
-        label="Reason or note (no clinical details)",
+        label=_("Reason or note (no clinical details)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -27,42 +28,42 @@ class ErasureRequestForm(forms.Form):
 
 class DecisionForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for the decision",
+        label=_("Reason for the decision"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required to reject, for instance the legal duty to keep records.",
+        help_text=_("Required to reject, for instance the legal duty to keep records."),
     )
 
 
 class RetentionPolicyForm(forms.Form):
     years = forms.IntegerField(
-        label="Years to keep a record after the last visit",
+        label=_("Years to keep a record after the last visit"),
         min_value=1,
         max_value=100,
-        help_text="Minors' records are kept at least until 18 plus this many years.",
+        help_text=_("Minors' records are kept at least until 18 plus this many years."),
     )
 
 
 class LegalHoldForm(forms.Form):
-    patient = forms.CharField(label="Patient (record number or id)", max_length=64)
+    patient = forms.CharField(label=_("Patient (record number or id)"), max_length=64)
     reference = forms.CharField(
-        label="Case reference",
+        label=_("Case reference"),
         max_length=80,
-        help_text="A case or matter number; no names or clinical details.",
+        help_text=_("A case or matter number; no names or clinical details."),
     )
 
 
 class SubjectRequestForm(forms.Form):
     record_number = forms.CharField(
-        label="Patient's record number",
+        label=_("Patient's record number"),
         max_length=64,
-        help_text="Found through the search index: the record itself is not opened.",
+        help_text=_("Found through the search index: the record itself is not opened."),
     )
-    kind = forms.ChoiceField(label="The patient asks for", choices=())
-    source = forms.ChoiceField(label="Received by", choices=())
+    kind = forms.ChoiceField(label=_("The patient asks for"), choices=())
+    source = forms.ChoiceField(label=_("Received by"), choices=())
     received_on = forms.DateField(
-        label="Date received",
+        label=_("Date received"),
         widget=DateInput(format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
@@ -82,7 +83,7 @@ class SubjectRequestForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for two more months (the patient is told)",
+        label=_("Reason for two more months (the patient is told)"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -90,11 +91,11 @@ class ExtensionForm(forms.Form):
 
 class CloseRequestForm(forms.Form):
     status = forms.ChoiceField(
-        label="Outcome",
-        choices=[("answered", "Answered"), ("refused", "Refused")],
+        label=_("Outcome"),
+        choices=[("answered", _("Answered")), ("refused", _("Refused"))],
     )
     outcome = forms.CharField(
-        label="What was answered, or why refused (no clinical details)",
+        label=_("What was answered, or why refused (no clinical details)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

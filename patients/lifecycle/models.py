@@ -9,6 +9,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RetentionPolicy(models.Model):
@@ -24,7 +26,7 @@ class RetentionPolicy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "retention policies"
+        verbose_name_plural = _("retention policies")
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -81,16 +83,16 @@ class ErasureRequest(models.Model):
     """A patient's request to be erased: filed, decided by a second person, carried out."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting approval"
-        REJECTED = "rejected", "Rejected"
-        APPROVED = "approved", "Approved, waiting for the job queue"
-        RUNNING = "running", "Erasing"
-        FAILED = "failed", "Failed"
-        COMPLETED = "completed", "Completed"
+        PENDING = "pending", _("Awaiting approval")
+        REJECTED = "rejected", _("Rejected")
+        APPROVED = "approved", _("Approved, waiting for the job queue")
+        RUNNING = "running", _("Erasing")
+        FAILED = "failed", _("Failed")
+        COMPLETED = "completed", _("Completed")
 
     class Origin(models.TextChoices):
-        PATIENT = "patient", "Patient's request"
-        RETENTION = "retention", "Retention policy"
+        PATIENT = "patient", _("Patient's request")
+        RETENTION = "retention", _("Retention policy")
 
     OPEN = (Status.PENDING, Status.APPROVED, Status.RUNNING, Status.FAILED)
     STEPS = ("block", "destroy_key", "delete_blobs", "delete_rows", "certificate")
@@ -114,7 +116,7 @@ class ErasureRequest(models.Model):
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    asked_on = models.DateField(help_text="The date the patient asked.")
+    asked_on = models.DateField(help_text=_("The date the patient asked."))
     reason = models.CharField(max_length=500, blank=True)
     requested_by = models.ForeignKey(
         "accounts.Member",
@@ -221,12 +223,12 @@ class PatientExport(models.Model):
     """A copy of everything held on a patient (GDPR Art. 15/20), offered once for 24 hours."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the job queue"
-        RUNNING = "running", "Building"
-        READY = "ready", "Ready to download"
-        DOWNLOADED = "downloaded", "Downloaded"
-        EXPIRED = "expired", "Expired"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Waiting for the job queue")
+        RUNNING = "running", _("Building")
+        READY = "ready", _("Ready to download")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPIRED = "expired", _("Expired")
+        FAILED = "failed", _("Failed")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(
@@ -323,23 +325,23 @@ class SubjectRequest(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ACCESS = "access", "Access (Art. 15)"
-        PORTABILITY = "portability", "Portability (Art. 20)"
-        ERASURE = "erasure", "Erasure (Art. 17)"
-        RECTIFICATION = "rectification", "Rectification (Art. 16)"
-        WITHDRAWAL = "withdrawal", "Withdrawal of consent (Art. 7(3))"
+        ACCESS = "access", _("Access (Art. 15)")
+        PORTABILITY = "portability", _("Portability (Art. 20)")
+        ERASURE = "erasure", _("Erasure (Art. 17)")
+        RECTIFICATION = "rectification", _("Rectification (Art. 16)")
+        WITHDRAWAL = "withdrawal", _("Withdrawal of consent (Art. 7(3))")
 
     class Source(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        POST = "post", "Letter"
-        EMAIL = "email", "E-mail"
-        PHONE = "phone", "Telephone"
-        PATIENT_LINK = "patient_link", "The patient's own link"
+        IN_PERSON = "in_person", _("In person")
+        POST = "post", _("Letter")
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Telephone")
+        PATIENT_LINK = "patient_link", _("The patient's own link")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ANSWERED = "answered", "Answered"
-        REFUSED = "refused", "Refused"
+        OPEN = "open", pgettext_lazy("request status", "Open")
+        ANSWERED = "answered", _("Answered")
+        REFUSED = "refused", _("Refused")
 
     EXPORT_KINDS = (Kind.ACCESS, Kind.PORTABILITY)
 

@@ -8,7 +8,8 @@ export, file the erasure, close. Pages name the patient by record number only.
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.actions import Action
@@ -61,7 +62,8 @@ def request_create(request):
         )
         if found is None:
             form.add_error(
-                "record_number", "No patient of this practice has that record number."
+                "record_number",
+                _("No patient of this practice has that record number."),
             )
         else:
             try:
@@ -78,8 +80,8 @@ def request_create(request):
             else:
                 messages.success(
                     request,
-                    "Request registered; it must be answered by "
-                    f"{registered.due_on:%d %b %Y}.",
+                    _("Request registered; it must be answered by %(due)s.")
+                    % {"due": formats.date_format(registered.due_on)},
                 )
                 if request.member.may("handle_requests"):
                     return redirect("patients:request", uuid=registered.uuid)
@@ -148,7 +150,7 @@ def request_extend(request, uuid):
         request,
         uuid,
         service.extend_request,
-        "Deadline extended by two months.",
+        _("Deadline extended by two months."),
         reason=reason,
     )
 
@@ -162,7 +164,7 @@ def request_close(request, uuid):
         request,
         uuid,
         service.close_request,
-        "Request closed.",
+        _("Request closed."),
         status=data["status"],
         outcome=data["outcome"],
     )
@@ -175,7 +177,7 @@ def request_export(request, uuid):
         request,
         uuid,
         service.start_request_export,
-        "Export started: it can be downloaded here once it is built.",
+        _("Export started: it can be downloaded here once it is built."),
     )
 
 
@@ -186,7 +188,7 @@ def request_erasure(request, uuid):
         request,
         uuid,
         service.file_erasure,
-        "Erasure filed: a different owner or compliance officer must approve it.",
+        _("Erasure filed: a different owner or compliance officer must approve it."),
     )
 
 
@@ -195,7 +197,7 @@ def request_erasure(request, uuid):
 def request_export_download(request, uuid):
     subject_request = _request_of(request, uuid)
     if subject_request.export is None:
-        messages.error(request, "No export was started for this request.")
+        messages.error(request, _("No export was started for this request."))
         return redirect("patients:request", uuid=subject_request.uuid)
     try:
         filename, archive = export_service.download_export(

@@ -12,7 +12,8 @@ import calendar
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from audit.actions import Action, ActorType
 from audit.alerts import raise_once
@@ -50,13 +51,13 @@ def register_request(
     """Enter a request in the register; `actor` is None when the patient filed it
     (through their verified patient link `by_patient_link`, the event's actor)."""
     if kind not in Kind.values:
-        raise LifecycleError("Choose what the patient asks for.")
+        raise LifecycleError(_("Choose what the patient asks for."))
     if source not in SubjectRequest.Source.values:
-        raise LifecycleError("Say how the request reached the practice.")
+        raise LifecycleError(_("Say how the request reached the practice."))
     if actor is not None and actor.practice_id != patient.practice_id:
-        raise LifecycleError("This patient belongs to another practice.")
+        raise LifecycleError(_("This patient belongs to another practice."))
     if received_on > timezone.localdate():
-        raise LifecycleError("The date of receipt cannot be in the future.")
+        raise LifecycleError(_("The date of receipt cannot be in the future."))
     subject_request = SubjectRequest.objects.create(
         practice_id=patient.practice_id,
         patient=patient,
@@ -86,7 +87,7 @@ def register_request(
 def _locked_open(subject_request: SubjectRequest) -> SubjectRequest:
     locked = SubjectRequest.objects.select_for_update().get(pk=subject_request.pk)
     if not locked.is_open:
-        raise LifecycleError("This request is closed.")
+        raise LifecycleError(_("This request is closed."))
     return locked
 
 
@@ -97,10 +98,14 @@ def extend_request(
     """Two more months (Art. 12(3)), once, with a reason."""
     subject_request = _locked_open(subject_request)
     if subject_request.extended_to is not None:
-        raise LifecycleError("This request was extended already; it can be only once.")
+        raise LifecycleError(
+            _("This request was extended already; it can be only once.")
+        )
     reason = reason.strip()
     if not reason:
-        raise LifecycleError("Give the reason for the extension: the patient is told.")
+        raise LifecycleError(
+            _("Give the reason for the extension: the patient is told.")
+        )
     subject_request.extended_to = add_months(subject_request.due_on, 2)
     subject_request.extension_reason = reason[:500]
     subject_request.extended_by = actor
@@ -125,10 +130,10 @@ def close_request(
     """Record the answer (or the refusal, with its reason)."""
     subject_request = _locked_open(subject_request)
     if status not in (Status.ANSWERED, Status.REFUSED):
-        raise LifecycleError("Choose whether the request was answered or refused.")
+        raise LifecycleError(_("Choose whether the request was answered or refused."))
     outcome = outcome.strip()
     if status == Status.REFUSED and not outcome:
-        raise LifecycleError("Give the reason for the refusal: the patient is told.")
+        raise LifecycleError(_("Give the reason for the refusal: the patient is told."))
     subject_request.status = status
     subject_request.outcome = outcome[:500]
     subject_request.closed_by = actor
@@ -147,7 +152,7 @@ def close_request(
 
 def _patient_of(subject_request: SubjectRequest) -> Patient:
     if subject_request.patient is None:
-        raise LifecycleError("This patient's record is no longer held.")
+        raise LifecycleError(_("This patient's record is no longer held."))
     return subject_request.patient
 
 
@@ -159,7 +164,7 @@ def start_request_export(
     subject_request = _locked_open(subject_request)
     if subject_request.kind not in SubjectRequest.EXPORT_KINDS:
         raise LifecycleError(
-            "Only access and portability requests are answered by export."
+            _("Only access and portability requests are answered by export.")
         )
     export = export_service.start_export(
         actor=actor,
@@ -177,9 +182,9 @@ def file_erasure(*, actor, subject_request: SubjectRequest, request=None):
     """File the erasure request an Art. 17 request asks for (a second person approves)."""
     subject_request = _locked_open(subject_request)
     if subject_request.kind != Kind.ERASURE:
-        raise LifecycleError("Only an erasure request files an erasure.")
+        raise LifecycleError(_("Only an erasure request files an erasure."))
     if subject_request.erasure_id is not None:
-        raise LifecycleError("The erasure for this request was filed already.")
+        raise LifecycleError(_("The erasure for this request was filed already."))
     erasure = erasure_service.request_erasure(
         actor=actor,
         patient=_patient_of(subject_request),
@@ -205,15 +210,23 @@ def alert_overdue(*, today=None) -> int:
     """Alert the compliance officers once about each request past its deadline."""
     raised = 0
     for late in overdue(today=today).select_related("practice"):
-        with transaction.atomic():
+        # Written for the compliance officers: in their practice's language.
+        with transaction.atomic(), translation.override(late.practice.language):
             alert = raise_once(
                 late.practice,
                 kind=AuditAlert.Kind.REQUEST_OVERDUE,
                 subject=str(late.uuid),
                 details={"request": str(late.uuid), "kind": late.kind},
-                body=f"A patient's {late.get_kind_display()} request received on "
-                f"{late.received_on:%d %b %Y} was due on {late.deadline:%d %b %Y} "
-                "and is still open. See the request register in PixioDoc.",
+                body=_(
+                    "A patient's %(kind)s request received on %(received)s was due "
+                    "on %(due)s and is still open. See the request register in "
+                    "PixioDoc."
+                )
+                % {
+                    "kind": late.get_kind_display(),
+                    "received": formats.date_format(late.received_on),
+                    "due": formats.date_format(late.deadline),
+                },
             )
         raised += alert is not None
     return raised

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.actions import Action, ActorType
 from audit.services import record_event
@@ -247,10 +248,12 @@ def _queue_batch(practice: Practice, patient_uuids: list[str], years: int) -> li
 @transaction.atomic
 def set_policy(*, actor: Member, years: int, request=None) -> RetentionPolicy:
     if not actor.may("manage_retention"):
-        raise LifecycleError("Only an owner or compliance officer may set retention.")
+        raise LifecycleError(
+            _("Only an owner or compliance officer may set retention.")
+        )
     if not 1 <= years <= 100:
-        raise LifecycleError("Enter a number of years between 1 and 100.")
-    policy, _ = RetentionPolicy.objects.update_or_create(
+        raise LifecycleError(_("Enter a number of years between 1 and 100."))
+    policy, _created = RetentionPolicy.objects.update_or_create(
         practice_id=actor.practice_id,
         defaults={"years_after_last_visit": years, "updated_by": actor},
     )
@@ -268,23 +271,25 @@ def place_legal_hold(
     *, actor: Member, patient: Patient, reference: str, request=None
 ) -> LegalHold:
     if not actor.may("manage_retention"):
-        raise LifecycleError("Only an owner or compliance officer may place a hold.")
+        raise LifecycleError(_("Only an owner or compliance officer may place a hold."))
     if patient.practice_id != actor.practice_id:
-        raise LifecycleError("This patient belongs to another practice.")
+        raise LifecycleError(_("This patient belongs to another practice."))
     if not reference.strip():
-        raise LifecycleError("Enter the case reference the hold is for.")
+        raise LifecycleError(_("Enter the case reference the hold is for."))
     erasing = ErasureRequest.objects.filter(
         patient_uuid=patient.uuid, status__in=ErasureRequest.OPEN
     ).first()
     if erasing is not None and "destroy_key" in erasing.steps_done:
-        raise LifecycleError("This record is already being erased; a hold is too late.")
+        raise LifecycleError(
+            _("This record is already being erased; a hold is too late.")
+        )
     try:
         with transaction.atomic():
             hold = LegalHold.objects.create(
                 patient=patient, reference=reference.strip(), placed_by=actor
             )
     except IntegrityError:
-        raise LifecycleError("This patient is already under a legal hold.") from None
+        raise LifecycleError(_("This patient is already under a legal hold.")) from None
     record_event(
         action=Action.LEGAL_HOLD_PLACED,
         actor=actor,
@@ -298,11 +303,13 @@ def place_legal_hold(
 @transaction.atomic
 def release_legal_hold(*, actor: Member, hold: LegalHold, request=None) -> LegalHold:
     if not actor.may("manage_retention"):
-        raise LifecycleError("Only an owner or compliance officer may release a hold.")
+        raise LifecycleError(
+            _("Only an owner or compliance officer may release a hold.")
+        )
     if hold.patient.practice_id != actor.practice_id:
-        raise LifecycleError("This hold belongs to another practice.")
+        raise LifecycleError(_("This hold belongs to another practice."))
     if hold.released_at is not None:
-        raise LifecycleError("This hold was already released.")
+        raise LifecycleError(_("This hold was already released."))
     hold.released_at = timezone.now()
     hold.released_by = actor
     hold.save(update_fields=["released_at", "released_by"])

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
@@ -30,6 +32,15 @@ from patients.lifecycle.selectors import (
 )
 from patients.models import Patient
 from pixiodoc.accounts.decorators import member_may
+
+# The erasure job's steps (ErasureRequest.STEPS) as the progress list names them.
+STEP_LABELS = {
+    "block": gettext_lazy("Block the record"),
+    "destroy_key": gettext_lazy("Destroy the data key"),
+    "delete_blobs": gettext_lazy("Delete encrypted files"),
+    "delete_rows": gettext_lazy("Delete the records"),
+    "certificate": gettext_lazy("Write the certificate"),
+}
 
 # --- retention --------------------------------------------------------------------
 
@@ -74,9 +85,9 @@ def retention_policy(request):
         except LifecycleError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Retention policy saved.")
+            messages.success(request, _("Retention policy saved."))
     else:
-        messages.error(request, "Enter a number of years between 1 and 100.")
+        messages.error(request, _("Enter a number of years between 1 and 100."))
     return redirect("patients:retention")
 
 
@@ -85,14 +96,14 @@ def retention_policy(request):
 def hold_place(request):
     form = LegalHoldForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter the patient and the case reference.")
+        messages.error(request, _("Enter the patient and the case reference."))
         return redirect("patients:retention")
     patient = find_patient(
         member=request.member, reference=form.cleaned_data["patient"]
     )
     if patient is None:
         messages.error(
-            request, "No patient of this practice has that record number or id."
+            request, _("No patient of this practice has that record number or id.")
         )
         return redirect("patients:retention")
     try:
@@ -107,7 +118,7 @@ def hold_place(request):
     else:
         messages.success(
             request,
-            "Legal hold placed: nothing of this record will be purged or erased.",
+            _("Legal hold placed: nothing of this record will be purged or erased."),
         )
     return redirect("patients:retention")
 
@@ -121,7 +132,7 @@ def hold_release(request, uuid):
     except LifecycleError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Legal hold released.")
+        messages.success(request, _("Legal hold released."))
     return redirect("patients:retention")
 
 
@@ -153,7 +164,8 @@ def erasure_create(request):
         )
         if patient is None:
             form.add_error(
-                "patient", "No patient of this practice has that record number or id."
+                "patient",
+                _("No patient of this practice has that record number or id."),
             )
         else:
             try:
@@ -169,8 +181,10 @@ def erasure_create(request):
             else:
                 messages.success(
                     request,
-                    "Erasure requested. A different owner or compliance officer "
-                    "must now approve or reject it.",
+                    _(
+                        "Erasure requested. A different owner or compliance officer "
+                        "must now approve or reject it."
+                    ),
                 )
                 return redirect("patients:erasure", uuid=erasure.uuid)
     return render(request, "patients/lifecycle/erasure_form.html", {"form": form})
@@ -187,9 +201,15 @@ def _erasure_context(request, erasure):
         "may_retry": erasure.status == ErasureRequest.Status.FAILED
         and member.may("approve_erasure"),
         "steps": [
-            (step, step in erasure.steps_done, erasure.failed_step == step)
+            (
+                step,
+                STEP_LABELS[step],
+                step in erasure.steps_done,
+                erasure.failed_step == step,
+            )
             for step in ErasureRequest.STEPS
         ],
+        "failed_step_label": STEP_LABELS.get(erasure.failed_step, erasure.failed_step),
         "certificate": getattr(erasure, "certificate", None)
         if erasure.status == ErasureRequest.Status.COMPLETED
         else None,
@@ -231,7 +251,7 @@ def _approval_confirmation(request, uuid):
         erasures_for(member=request.member).select_related("patient"), uuid=uuid
     )
     if erasure.status != ErasureRequest.Status.PENDING or erasure.patient is None:
-        messages.error(request, "This request is no longer waiting for a decision.")
+        messages.error(request, _("This request is no longer waiting for a decision."))
         return redirect("patients:erasure", uuid=erasure.uuid)
     patient = erasure.patient
     # Compliance officers see no patient pages (DESIGN.md §6), but approving an
@@ -270,7 +290,7 @@ def erasure_approve(request, uuid):
         request,
         uuid,
         erasure_service.approve_erasure,
-        "Erasure approved: the record is blocked and the erasure is under way.",
+        _("Erasure approved: the record is blocked and the erasure is under way."),
     )
 
 
@@ -278,7 +298,7 @@ def erasure_approve(request, uuid):
 @member_may("approve_erasure")
 def erasure_reject(request, uuid):
     return _decide(
-        request, uuid, erasure_service.reject_erasure, "Erasure request rejected."
+        request, uuid, erasure_service.reject_erasure, _("Erasure request rejected.")
     )
 
 
@@ -293,7 +313,7 @@ def erasure_retry(request, uuid):
     except LifecycleError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Erasure sent again; it resumes where it stopped.")
+        messages.success(request, _("Erasure sent again; it resumes where it stopped."))
     return redirect("patients:erasure", uuid=erasure.uuid)
 
 

@@ -82,10 +82,11 @@ def test_a_password_alone_reaches_no_patient_page(client, clinician):
 
 
 # #12: a new visit is dated today (the practice's time zone) unless changed.
-def test_the_new_visit_form_is_dated_today(client_for, clinician, settings):
+def test_the_new_visit_form_is_dated_today(client_for, clinician):
     import time_machine
 
-    settings.TIME_ZONE = "Pacific/Auckland"
+    clinician.practice.time_zone = "Pacific/Auckland"
+    clinician.practice.save(update_fields=["time_zone"])
     patient = make_patient(actor=clinician)
     # 20:00 UTC on 1 March is already 2 March in Auckland.
     with time_machine.travel("2026-03-01 20:00:00+00:00", tick=False):

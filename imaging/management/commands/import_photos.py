@@ -24,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from imaging import regions
 from imaging.exceptions import ImagingError, PhotoRefused
@@ -58,20 +59,26 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         practice = Practice.objects.filter(slug=options["practice"]).first()
         if practice is None:
-            raise bad(f"no practice with slug {options['practice']!r}")
+            raise bad(
+                _("no practice with slug %(slug)s")
+                % {"slug": repr(options["practice"])}
+            )
         patient = self._patient(practice, options["patient"])
         region = regions.resolve(options["region"])
         if region is None:
             raise bad(
-                f"unknown body region {options['region']!r}; use a key or SNOMED CT "
-                "code from docs/imaging.md"
+                _(
+                    "unknown body region %(region)s; use a key or SNOMED CT code "
+                    "from docs/imaging.md"
+                )
+                % {"region": repr(options["region"])}
             )
         visit_on = None
         if options["visit_date"]:
             try:
                 visit_on = date.fromisoformat(options["visit_date"])
             except ValueError:
-                raise bad("--visit-date must be YYYY-MM-DD") from None
+                raise bad(_("--visit-date must be YYYY-MM-DD")) from None
         actor = self._actor(practice, options["member"])
         refused = 0
         for name in options["files"]:
@@ -89,7 +96,9 @@ class Command(BaseCommand):
                 )
             except (PhotoRefused, ImagingError) as error:
                 refused += 1
-                self.stdout.write(f"refused {name}: {error}")
+                self.stdout.write(
+                    _("refused %(name)s: %(reason)s") % {"name": name, "reason": error}
+                )
             except OSError as error:
                 refused += 1
                 record_photo_refused(
@@ -100,16 +109,21 @@ class Command(BaseCommand):
                     source=Photo.Source.IMPORT,
                 )
                 self.stdout.write(
-                    f"refused {name}: cannot read the file ({error.strerror})"
+                    _("refused %(name)s: cannot read the file (%(why)s)")
+                    % {"name": name, "why": error.strerror}
                 )
             else:
                 notes = " ".join(photo.processing_notes)
                 self.stdout.write(
-                    f"stored {name}: {notes}" if notes else f"stored {name}"
+                    _("stored %(name)s: %(notes)s") % {"name": name, "notes": notes}
+                    if notes
+                    else _("stored %(name)s") % {"name": name}
                 )
         if refused:
             raise CommandError(
-                f"{refused} of {len(options['files'])} files refused", returncode=1
+                _("%(refused)s of %(total)s files refused")
+                % {"refused": refused, "total": len(options["files"])},
+                returncode=1,
             )
 
     def _patient(self, practice, value: str) -> Patient:
@@ -120,7 +134,9 @@ class Command(BaseCommand):
             digests = blind_index.record_number_lookup(value.strip())
             found = patients.filter(record_number_digest__in=digests).first()
         if found is None:
-            raise bad("no such patient in that practice (give a record number or uuid)")
+            raise bad(
+                _("no such patient in that practice (give a record number or uuid)")
+            )
         return found
 
     def _actor(self, practice, email: str | None) -> Member:
@@ -130,11 +146,14 @@ class Command(BaseCommand):
         if email:
             member = members.filter(user__email__iexact=email).first()
             if member is None or not member.may("edit_patients"):
-                raise bad(f"{email} is not an active member who may add photos")
+                raise bad(
+                    _("%(email)s is not an active member who may add photos")
+                    % {"email": email}
+                )
             return member
         member = members.filter(role=Member.Role.OWNER).order_by("pk").first()
         if member is None:
-            raise bad("the practice has no active owner; give --member EMAIL")
+            raise bad(_("the practice has no active owner; give --member EMAIL"))
         return member
 
     def _read(self, path: Path) -> tuple[bytes, bool]:

@@ -6,6 +6,7 @@ runs the same thing).
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from patients.lifecycle import jobs, retention
 from pixiodoc.accounts.models import Practice
@@ -27,45 +28,71 @@ class Command(BaseCommand):
         if practice:
             practices = practices.filter(slug=practice)
             if not practices.exists():
-                raise CommandError(f"no practice with the slug {practice!r}")
+                raise CommandError(
+                    _("no practice with the slug %(slug)s") % {"slug": repr(practice)}
+                )
         if not dry_run:
             if practice:
                 raise CommandError(
-                    "--practice only applies to --dry-run: the purge covers "
-                    "every practice"
+                    _(
+                        "--practice only applies to --dry-run: the purge covers "
+                        "every practice"
+                    )
                 )
             from patients.tasks import retention_purge
 
             if not jobs.send(retention_purge):
                 raise CommandError(
-                    "the job queue is unreachable: the purge was not queued "
-                    "(the nightly run will do it)"
+                    _(
+                        "the job queue is unreachable: the purge was not queued "
+                        "(the nightly run will do it)"
+                    )
                 )
-            self.stdout.write("retention purge queued")
+            self.stdout.write(_("retention purge queued"))
             return
         total = 0
         for report in retention.dry_run(practices=list(practices)):
             self._print(report)
             total += len(report.to_purge)
         self.stdout.write(
-            f"dry run: {total} record(s) would be removed; nothing was removed"
+            _("dry run: %(total)s record(s) would be removed; nothing was removed")
+            % {"total": total}
         )
 
     def _print(self, report):
         practice = report.practice
         self.stdout.write(
-            f"practice {practice.slug} ({practice.name}): keep {report.years} years "
-            f"after the last visit, minors until 18 + {report.years}"
+            _(
+                "practice %(slug)s (%(name)s): keep %(years)s years after the last "
+                "visit, minors until 18 + %(years)s"
+            )
+            % {"slug": practice.slug, "name": practice.name, "years": report.years}
         )
         self.stdout.write(
-            f"  would remove {len(report.to_purge)} record(s); "
-            f"{len(report.held)} kept by a legal hold"
+            "  "
+            + _("would remove %(due)s record(s); %(held)s kept by a legal hold")
+            % {"due": len(report.to_purge), "held": len(report.held)}
         )
         for record in report.due:
-            what = "kept (legal hold)" if record.held else "would remove"
-            minor = ", minor rule" if record.minor_rule else ""
+            line = (
+                _(
+                    "kept (legal hold): patient %(patient)s last visit %(last)s, "
+                    "due %(due)s%(minor)s, %(visits)s visit(s) and all their photos"
+                )
+                if record.held
+                else _(
+                    "would remove: patient %(patient)s last visit %(last)s, "
+                    "due %(due)s%(minor)s, %(visits)s visit(s) and all their photos"
+                )
+            )
             self.stdout.write(
-                f"  {what}: patient {record.patient_uuid} last visit "
-                f"{record.last_activity:%Y-%m-%d}, due {record.due_on:%Y-%m-%d}"
-                f"{minor}, {record.visits} visit(s) and all their photos"
+                "  "
+                + line
+                % {
+                    "patient": record.patient_uuid,
+                    "last": f"{record.last_activity:%Y-%m-%d}",
+                    "due": f"{record.due_on:%Y-%m-%d}",
+                    "minor": _(", minor rule") if record.minor_rule else "",
+                    "visits": record.visits,
+                }
             )

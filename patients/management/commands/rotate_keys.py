@@ -13,9 +13,11 @@ in FIELD_ENCRYPTION_KEY / BLIND_INDEX_KEY, old ones kept), deploy, run this
 command until it prints "nothing left", then drop the old keys.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from patients.key_rotation import IndexRotation, KekRotation
 from pixiodoc import keycheck
@@ -24,40 +26,62 @@ from pixiodoc.field_keys import FieldKeyRotation
 
 @dataclass(frozen=True)
 class Wording:
+    """Sentences with %(n)s (a count), %(item)s or %(model)s and %(row)s (a row)."""
+
     done: str
     nothing_left: str
     remaining: str
     unreadable_line: str = ""
     unreadable_why: str = ""
     retire: str = ""  # the key check retired once nothing is left (pixiodoc.keycheck)
+    values: dict = field(default_factory=dict)  # fixed values, e.g. the key version
 
 
 def kek_wording(newest: int) -> Wording:
     return Wording(
-        done=f"re-wrapped {{n}} data keys to key version {newest}",
-        nothing_left=f"nothing left: every data key is under key version {newest}",
-        remaining="{n} data keys remain under older key versions",
-        unreadable_line="could not unwrap the data key of patient row {item}",
-        unreadable_why="could not be unwrapped: is an old key version missing from "
-        "KEY_ENCRYPTION_KEYS?",
+        done=gettext_lazy("re-wrapped %(n)s data keys to key version %(version)s"),
+        nothing_left=gettext_lazy(
+            "nothing left: every data key is under key version %(version)s"
+        ),
+        remaining=gettext_lazy("%(n)s data keys remain under older key versions"),
+        unreadable_line=gettext_lazy(
+            "could not unwrap the data key of patient row %(item)s"
+        ),
+        unreadable_why=gettext_lazy(
+            "could not be unwrapped: is an old key version missing from "
+            "KEY_ENCRYPTION_KEYS?"
+        ),
+        values={"version": newest},
     )
 
 
 FIELD_KEY = Wording(
-    done="re-encrypted {n} rows under the first FIELD_ENCRYPTION_KEY",
-    nothing_left="nothing left: every PHI field is under the first FIELD_ENCRYPTION_KEY",
-    remaining="{n} rows remain under older field keys",
-    unreadable_line="no configured field key opens {item[0]} row {item[1]}",
-    unreadable_why="no configured key opens: is an old key missing from "
-    "FIELD_ENCRYPTION_KEY?",
+    done=gettext_lazy("re-encrypted %(n)s rows under the first FIELD_ENCRYPTION_KEY"),
+    nothing_left=gettext_lazy(
+        "nothing left: every PHI field is under the first FIELD_ENCRYPTION_KEY"
+    ),
+    remaining=gettext_lazy("%(n)s rows remain under older field keys"),
+    unreadable_line=gettext_lazy("no configured field key opens %(model)s row %(row)s"),
+    unreadable_why=gettext_lazy(
+        "no configured key opens: is an old key missing from FIELD_ENCRYPTION_KEY?"
+    ),
     retire="field",
 )
 BLIND_INDEX = Wording(
-    done="re-indexed {n} patients under the first BLIND_INDEX_KEY",
-    nothing_left="nothing left: every patient is indexed under the first BLIND_INDEX_KEY",
-    remaining="{n} patients remain under older index keys",
+    done=gettext_lazy("re-indexed %(n)s patients under the first BLIND_INDEX_KEY"),
+    nothing_left=gettext_lazy(
+        "nothing left: every patient is indexed under the first BLIND_INDEX_KEY"
+    ),
+    remaining=gettext_lazy("%(n)s patients remain under older index keys"),
     retire="index",
 )
+
+
+def _row(item) -> dict:
+    """A row as the wording names it: whole, or as (model, row) when it is a pair."""
+    if isinstance(item, tuple):
+        return {"item": item, "model": item[0], "row": item[1]}
+    return {"item": item}
 
 
 class Command(BaseCommand):
@@ -84,9 +108,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size, wait, field_key, blind_index, **options):
         if batch_size < 1:
-            raise CommandError("--batch-size must be at least 1")
+            raise CommandError(_("--batch-size must be at least 1"))
         if wait < 0:
-            raise CommandError("--wait cannot be negative")
+            raise CommandError(_("--wait cannot be negative"))
         run = {"batch_size": batch_size, "wait": wait}
         problems = []
         if field_key:
@@ -103,20 +127,23 @@ class Command(BaseCommand):
         """Run one rotation and say exactly what it did and what is left."""
         outcome = rotation.run(**run)
         if outcome.rewritten:
-            self.stdout.write(wording.done.format(n=outcome.rewritten))
+            self.stdout.write(wording.done % {"n": outcome.rewritten, **wording.values})
         if not outcome.remaining:
-            self.stdout.write(wording.nothing_left)
+            self.stdout.write(wording.nothing_left % wording.values)
             if wording.retire:
                 keycheck.retire(wording.retire)
             return []
         unreadable = sorted(getattr(rotation, "unreadable", ()))
         for item in unreadable:
-            self.stderr.write(wording.unreadable_line.format(item=item))
+            self.stderr.write(wording.unreadable_line % _row(item))
         reasons = [f"{len(unreadable)} {wording.unreadable_why}"] if unreadable else []
         if held := outcome.remaining - len(unreadable):
             reasons.append(
-                f"{held} were held by other transactions for {run['wait']:g} s: "
-                "run again"
+                _("%(held)s were held by other transactions for %(wait)s s: run again")
+                % {"held": held, "wait": f"{run['wait']:g}"}
             )
-        remaining = wording.remaining.format(n=outcome.remaining)
-        return [f"{remaining}; keep the old keys. " + "; ".join(reasons)]
+        remaining = wording.remaining % {"n": outcome.remaining}
+        return [
+            _("%(remaining)s; keep the old keys. ") % {"remaining": remaining}
+            + "; ".join(reasons)
+        ]
