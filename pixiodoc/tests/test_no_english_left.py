@@ -96,7 +96,8 @@ DATA_FIELDS = [
     ("accounts.Practice", ["name"]),
     ("accounts.User", ["full_name", "email"]),
     ("patients.Patient", ["given_name", "family_name", "record_number"]),
-    ("consent.ConsentTemplate", ["title", "body"]),
+    ("consent.TemplateText", ["title", "body"]),
+    ("sharing.ShareLink", ["recipient_name", "recipient_email"]),
     ("teaching.TeachingCase", ["title"]),
     ("teaching.TeachingImage", ["title", "diagnosis", "tags"]),
 ]
