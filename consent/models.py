@@ -263,6 +263,8 @@ class Consent(models.Model):
     objects = ImmutableQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         ordering = ["-signed_at", "-id"]
         indexes = [models.Index(fields=["patient", "-signed_at"])]
 
@@ -299,6 +301,8 @@ class ConsentAnswer(models.Model):
     objects = ImmutableQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("consent answer")
+        verbose_name_plural = _("consent answers")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -340,6 +344,8 @@ class ConsentDocument(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("consent document (PDF)")
+        verbose_name_plural = _("consent documents (PDF)")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["pending", "ready", "failed"]),
@@ -382,6 +388,8 @@ class Withdrawal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
         ordering = ["-effective_at", "-id"]
         indexes = [models.Index(fields=["patient", "purpose", "-effective_at"])]
         constraints = [
@@ -423,6 +431,8 @@ class ConsentOverride(models.Model):
     expires_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("emergency override")
+        verbose_name_plural = _("emergency overrides")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(

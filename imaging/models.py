@@ -83,6 +83,8 @@ class Photo(models.Model):
     processing_notes: tuple[str, ...] = ()
 
     class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["patient", "body_region"]),
@@ -170,6 +172,10 @@ class Annotation(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("annotation")
+        verbose_name_plural = _("annotations")
+
     def __str__(self):
         return f"annotation of photo {self.photo_id}"
 
@@ -230,6 +236,8 @@ class TrayPhoto(models.Model):
     processing_notes: tuple[str, ...] = ()
 
     class Meta:
+        verbose_name = _("photo from the patient")
+        verbose_name_plural = _("photos from the patient")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["patient", "state"])]
         constraints = [

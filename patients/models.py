@@ -79,6 +79,8 @@ class IndexTerm(models.Model):
     digest = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name = _("search index term")
+        verbose_name_plural = _("search index terms")
         constraints = [
             models.UniqueConstraint(
                 fields=["digest", "patient"], name="patients_indexterm_unique"
@@ -110,6 +112,8 @@ class Visit(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
         ordering = ["-visit_on", "-created_at"]
         indexes = [models.Index(fields=["patient", "-visit_on"])]
 

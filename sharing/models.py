@@ -73,6 +73,8 @@ class ShareLink(models.Model):
     photos = models.ManyToManyField("imaging.Photo", related_name="+")
 
     class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -124,6 +126,8 @@ class ShareAccess(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("share-link open")
+        verbose_name_plural = _("share-link opens")
         ordering = ["-opened_at"]
 
     def __str__(self):
@@ -230,6 +234,8 @@ class PatientLink(models.Model):
     )
 
     class Meta:
+        verbose_name = _("patient link")
+        verbose_name_plural = _("patient links")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(

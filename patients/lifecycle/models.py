@@ -63,6 +63,8 @@ class LegalHold(models.Model):
     released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
         constraints = [
             models.UniqueConstraint(
                 fields=["patient"],
@@ -263,6 +265,8 @@ class PatientExport(models.Model):
     )
 
     class Meta:
+        verbose_name = _("patient export")
+        verbose_name_plural = _("patient exports")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(

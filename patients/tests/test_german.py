@@ -67,3 +67,19 @@ def test_the_erasure_certificate_pdf_is_in_the_readers_language(
     )
     assert "Certificat d'effacement" in text and "Clé de données du patient" in text
     assert "Certificate of erasure" not in text
+
+
+def test_what_an_erasure_destroys_is_counted_in_german(
+    client_for, clinician, compliance, speaking
+):
+    patient, _ = make_patient_with_blobs(actor=clinician)
+    erasure = erasure_service.request_erasure(
+        actor=clinician, patient=patient, asked_on=date(2026, 11, 2)
+    )
+    client = client_for(speaking(compliance, "de"))
+    url = reverse("patients:erasure_approve", args=[erasure.uuid])
+    html = client.get(url).content.decode()
+    # Kinds are the models' own names, translated like any other word on the page.
+    assert "<strong>1</strong> Konsultationen</li>" in html
+    assert "Suchindex-Einträge</li>" in html
+    assert "index terms" not in html and " visits</li>" not in html
