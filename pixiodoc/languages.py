@@ -28,11 +28,17 @@ def follows_browser(path: str) -> bool:
     return path.startswith(BROWSER_LANGUAGE_PREFIXES)
 
 
+def show_times_of(practice) -> None:
+    """Times on this request's pages in the practice's zone: staff pages get it from
+    the member; a link's page calls it once it knows whose link it is."""
+    timezone.activate(zoneinfo.ZoneInfo(practice.time_zone))
+
+
 def activate_for_member(request, member) -> None:
     language = member.effective_language
     translation.activate(language)
     request.LANGUAGE_CODE = translation.get_language()
-    timezone.activate(zoneinfo.ZoneInfo(member.practice.time_zone))
+    show_times_of(member.practice)
 
 
 class StaffLocaleMiddleware:
@@ -43,9 +49,8 @@ class StaffLocaleMiddleware:
 
     def __call__(self, request):
         member = getattr(request, "member", None)
-        if member is None or follows_browser(request.path):
-            return self.get_response(request)
-        activate_for_member(request, member)
+        if member is not None and not follows_browser(request.path):
+            activate_for_member(request, member)
         try:
             return self.get_response(request)
         finally:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
+from pixiodoc.languages import show_times_of
 from pixiodoc.net import client_ip
 from sharing import throttle, tokens
 from sharing.exceptions import AddressThrottled, LinkUnavailable, WrongPasscode
@@ -82,6 +83,7 @@ def find_link(*, token: str, request) -> ShareLink:
         )
     if link is None:
         refuse(reason=Reason.UNKNOWN, link=None, request=request)
+    show_times_of(link.practice)
     return link
 
 

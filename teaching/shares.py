@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from audit.actions import Action, ActorType, Outcome
 from audit.services import record_event
 from pixiodoc.accounts.models import Member
+from pixiodoc.languages import show_times_of
 from pixiodoc.net import client_ip
 from sharing import throttle, tokens
 from sharing.exceptions import AddressThrottled, LinkUnavailable
@@ -151,6 +152,7 @@ def _find(*, token: str, request) -> TeachingShareLink:
             ip=client_ip(request), kind=ShareFailure.Kind.UNKNOWN_TOKEN
         )
         raise LinkUnavailable("unknown")
+    show_times_of(link.practice)
     return link
 
 

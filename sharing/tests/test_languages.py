@@ -82,3 +82,26 @@ def test_the_lock_notice_is_in_the_senders_language_not_the_recipients(
     [notice] = mail.outbox
     assert notice.subject == "Ein von Ihnen erstellter Freigabelink wurde blockiert"
     assert "nach fünf falschen Zugangscodes blockiert" in notice.body
+
+
+def test_a_patients_page_shows_dates_in_the_practices_time_zone(
+    clinician, time_machine
+):
+    from datetime import UTC, datetime
+
+    from consent.tests.factories import make_consent
+    from sharing.tests.factories import make_patient_link, pass_identity
+
+    clinician.practice.time_zone = "Pacific/Auckland"
+    clinician.practice.save(update_fields=["time_zone"])
+    # 23:30 UTC on 1 March is already 2 March in Auckland, where the form was signed.
+    time_machine.move_to(datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    link, token = make_patient_link(actor=clinician, consent=False)
+    make_consent(patient=link.patient, witness=clinician, granted=["treatment"])
+
+    client = Client(headers={"accept-language": "en"})
+    pass_identity(client, token)
+    body = client.get(f"/p/{token}/").content.decode()
+
+    assert "Consent signed 2 Mar 2026" in body or "Consent signed 2 March 2026" in body
+    assert "1 Mar" not in body
